@@ -185,6 +185,12 @@ describe('validateBlocks: shapes and types', () => {
     expect(at([{ type: 'input', label: plain('l'), element: button('b') }], '/blocks/0/element/type', 'modal')).toEqual(['unsupported type: button']);
   });
 
+  it('reports paths under another base for nested blocks (attachments)', () => {
+    expect(validateBlocks([{ type: 'sections' }], 'message', '/attachments/0/blocks')).toEqual([
+      { path: '/attachments/0/blocks/0/type', message: 'unsupported type: sections' },
+    ]);
+  });
+
   it('requires an array of objects', () => {
     expect(validateBlocks({ type: 'divider' }, 'message')).toEqual([{ path: '/blocks', message: 'must provide an array' }]);
     expect(validateBlocks(['divider'], 'message')).toEqual([{ path: '/blocks/0', message: 'must provide an object' }]);

@@ -155,10 +155,11 @@ export function checkBlocks(list: ProblemList, blocks: unknown, surface: Surface
 
 /**
  * Validates a `blocks` array for a surface. Paths start at /blocks, as in Slack's
- * "[ERROR] unsupported type: sections [json-pointer:/blocks/0/type]".
+ * "[ERROR] unsupported type: sections [json-pointer:/blocks/0/type]"; pass another base path for
+ * blocks nested elsewhere (e.g. /attachments/0/blocks).
  */
-export function validateBlocks(blocks: unknown, surface: Surface): BlockKitProblem[] {
+export function validateBlocks(blocks: unknown, surface: Surface, path = '/blocks'): BlockKitProblem[] {
   const list = new ProblemList();
-  checkBlocks(list, blocks, surface);
+  checkBlocks(list, blocks, surface, path);
   return list.problems;
 }
