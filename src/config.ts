@@ -1,0 +1,82 @@
+/**
+ * Configuration from environment variables, read once at start-up. Every variable has a safe
+ * default; a malformed value stops start-up with a ConfigError naming the variable and what it
+ * expects. The README's configuration table documents each of these.
+ */
+import path from 'node:path';
+import { ConfigError } from './errors.ts';
+
+export interface Config {
+  host: string;
+  port: number;
+  /** URL people and the CLI use to reach this server (printed in the banner, used in links). */
+  publicUrl: string;
+  /** PostgreSQL connection URL; when empty the embedded PGlite database in dataDir is used. */
+  databaseUrl?: string;
+  dataDir: string;
+  adminKey?: string;
+  encryptionKey?: string;
+  slackApiUrl: string;
+  /** Origins besides https://hooks.slack.com whose /services/ URLs are accepted as webhooks (the emulator). */
+  allowedWebhookOrigins: string[];
+  logLevel: string;
+  maxBodyBytes: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(name, `an integer from ${min} to ${max}`, raw);
+  return n;
+}
+
+function url(env: Env, name: string, fallback: string | undefined, protocols: string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  try {
+    const u = new URL(raw);
+    if (!protocols.includes(u.protocol)) throw new Error('protocol');
+    return raw;
+  } catch {
+    throw new ConfigError(name, `a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`, raw);
+  }
+}
+
+function origins(env: Env, name: string): string[] {
+  const raw = env[name];
+  if (!raw) return [];
+  return raw.split(',').map((part) => {
+    const value = part.trim();
+    try {
+      return new URL(value).origin;
+    } catch {
+      throw new ConfigError(name, 'a comma-separated list of origins such as http://127.0.0.1:3100', raw);
+    }
+  });
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(env: Env = process.env): Config {
+  const host = env.SWITCHBOARD_HOST || '127.0.0.1';
+  const port = integer(env, 'SWITCHBOARD_PORT', 3000, 0, 65535);
+  const logLevel = env.SWITCHBOARD_LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('SWITCHBOARD_LOG_LEVEL', `one of ${LOG_LEVELS.join(', ')}`, logLevel);
+  const slackApiUrl = url(env, 'SWITCHBOARD_SLACK_API_URL', 'https://slack.com/api/', ['https:', 'http:'])!;
+  return {
+    host,
+    port,
+    publicUrl: (url(env, 'SWITCHBOARD_PUBLIC_URL', undefined, ['https:', 'http:']) ?? `http://${host}:${port}`).replace(/\/$/, ''),
+    databaseUrl: url(env, 'DATABASE_URL', undefined, ['postgres:', 'postgresql:']),
+    dataDir: path.resolve(env.SWITCHBOARD_DATA_DIR || './data'),
+    adminKey: env.SWITCHBOARD_ADMIN_KEY || undefined,
+    encryptionKey: env.SWITCHBOARD_ENCRYPTION_KEY || undefined,
+    slackApiUrl: slackApiUrl.endsWith('/') ? slackApiUrl : `${slackApiUrl}/`,
+    allowedWebhookOrigins: origins(env, 'SWITCHBOARD_ALLOWED_WEBHOOK_ORIGINS'),
+    logLevel,
+    maxBodyBytes: integer(env, 'SWITCHBOARD_MAX_BODY_BYTES', 1_048_576, 1024, 64 * 1_048_576),
+  };
+}

@@ -1,0 +1,201 @@
+/**
+ * Destinations: where a project's messages go (an incoming webhook, a channel or a DM through a
+ * connection), which event types each subscribes to, and an optional condition on the event.
+ * Input is validated here so every route and the CLI get the same rules and messages.
+ */
+import type { Queryable } from '../db/database.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
+import { newId } from '../ids.ts';
+import { compileCondition } from '../routing/condition.ts';
+import { checkSubscriptionPattern } from '../routing/event-type-pattern.ts';
+import type { Keyring } from '../secrets/keyring.ts';
+import { maskSecret } from '../secrets/mask-secret.ts';
+import { getConnection } from '../connections/connection-store.ts';
+import { checkWebhookUrl } from './check-webhook-url.ts';
+
+export const DESTINATION_KINDS = ['webhook', 'channel', 'dm'] as const;
+export type DestinationKind = (typeof DESTINATION_KINDS)[number];
+
+export interface Destination {
+  id: string;
+  project_id: string;
+  name: string;
+  kind: DestinationKind;
+  connection_id: string | null;
+  channel_id: string | null;
+  user_id: string | null;
+  user_email: string | null;
+  webhook_url_hint: string | null;
+  enabled: boolean;
+  subscriptions: string[];
+  condition: string | null;
+  status: 'active' | 'needs_attention' | 'disabled';
+  status_reason: string | null;
+  status_hint: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DestinationInput {
+  name?: string;
+  kind?: DestinationKind;
+  connection_id?: string | null;
+  channel_id?: string | null;
+  user_id?: string | null;
+  user_email?: string | null;
+  webhook_url?: string | null;
+  enabled?: boolean;
+  subscriptions?: string[];
+  condition?: string | null;
+}
+
+export interface DestinationRules {
+  keyring: Keyring;
+  allowedWebhookOrigins: readonly string[];
+}
+
+export const DESTINATION_COLUMNS = `id, project_id, name, kind, connection_id, channel_id, user_id, user_email, webhook_url_hint,
+  enabled, subscriptions, condition, status, status_reason, status_hint,
+  created_at::text AS created_at, updated_at::text AS updated_at`;
+
+const CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;
+const USER_ID = /^[UW][A-Z0-9]{2,}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function fail(field: string, message: string): never {
+  throw new ValidationError(message, { field });
+}
+
+interface Row {
+  name: string;
+  kind: DestinationKind;
+  connection_id: string | null;
+  channel_id: string | null;
+  user_id: string | null;
+  user_email: string | null;
+  webhook_url_sealed: string | null;
+  webhook_url_hint: string | null;
+  enabled: boolean;
+  subscriptions: string[];
+  condition: string | null;
+}
+
+/** Validates a whole destination (after a patch is merged) and returns the row to store. */
+async function toRow(db: Queryable, projectId: string, input: DestinationInput, rules: DestinationRules, existing?: Row): Promise<Row> {
+  const name = (input.name ?? existing?.name ?? '').trim();
+  if (!name || name.length > 200) fail('name', 'name must be 1 to 200 characters');
+  const kind = input.kind ?? existing?.kind;
+  if (!kind || !DESTINATION_KINDS.includes(kind)) fail('kind', `kind must be one of ${DESTINATION_KINDS.join(', ')}`);
+  if (existing && kind !== existing.kind) fail('kind', 'kind cannot change: create a new destination instead');
+
+  const subscriptions = input.subscriptions ?? existing?.subscriptions ?? [];
+  if (!Array.isArray(subscriptions) || subscriptions.length === 0 || subscriptions.length > 100) {
+    fail('subscriptions', 'subscriptions must list 1 to 100 event types, e.g. ["approval.created", "alert.*"]');
+  }
+  subscriptions.forEach((pattern, i) => {
+    const problem = typeof pattern === 'string' ? checkSubscriptionPattern(pattern) : 'must be a string';
+    if (problem) fail(`subscriptions[${i}]`, `subscriptions[${i}] ${JSON.stringify(pattern)}: ${problem}`);
+  });
+
+  const conditionInput = input.condition === undefined ? existing?.condition ?? null : input.condition;
+  const condition = conditionInput && conditionInput.trim() ? conditionInput.trim() : null;
+  if (condition) compileCondition(condition); // throws a ValidationError saying where the condition is wrong
+
+  const row: Row = {
+    name,
+    kind,
+    connection_id: null,
+    channel_id: null,
+    user_id: null,
+    user_email: null,
+    webhook_url_sealed: existing?.webhook_url_sealed ?? null,
+    webhook_url_hint: existing?.webhook_url_hint ?? null,
+    enabled: input.enabled ?? existing?.enabled ?? true,
+    subscriptions: [...new Set(subscriptions)],
+    condition,
+  };
+
+  if (kind === 'webhook') {
+    if (input.webhook_url) {
+      const url = checkWebhookUrl(input.webhook_url, rules.allowedWebhookOrigins);
+      row.webhook_url_sealed = rules.keyring.encrypt(url);
+      row.webhook_url_hint = maskSecret(url);
+    }
+    if (!row.webhook_url_sealed) fail('webhook_url', 'webhook_url is required for a webhook destination');
+    if (input.connection_id || input.channel_id || input.user_id || input.user_email) {
+      fail('kind', 'a webhook destination posts to the channel chosen when the webhook was created: leave connection_id, channel_id, user_id and user_email out');
+    }
+    return row;
+  }
+
+  if (input.webhook_url) fail('webhook_url', `webhook_url is only for webhook destinations, not ${kind}`);
+  row.connection_id = input.connection_id ?? existing?.connection_id ?? null;
+  if (!row.connection_id) fail('connection_id', `connection_id is required for a ${kind} destination: connect a Slack workspace first (POST /v1/connections)`);
+  await getConnection(db, projectId, row.connection_id).catch(() => fail('connection_id', `connection ${row.connection_id} does not exist in this project`));
+
+  if (kind === 'channel') {
+    row.channel_id = input.channel_id ?? existing?.channel_id ?? null;
+    if (!row.channel_id || !CHANNEL_ID.test(row.channel_id)) fail('channel_id', 'channel_id must be a Slack channel id such as C0123ABCD (not a #name)');
+  } else {
+    row.user_id = input.user_id === undefined ? existing?.user_id ?? null : input.user_id;
+    row.user_email = input.user_email === undefined ? existing?.user_email ?? null : input.user_email;
+    if (row.user_id && !USER_ID.test(row.user_id)) fail('user_id', 'user_id must be a Slack user id such as U0123ABCD');
+    if (row.user_email && !EMAIL.test(row.user_email)) fail('user_email', 'user_email must be an email address');
+    if (!row.user_id && !row.user_email) fail('user_id', 'a dm destination needs user_id or user_email');
+  }
+  return row;
+}
+
+export async function createDestination(db: Queryable, projectId: string, input: DestinationInput, rules: DestinationRules): Promise<Destination> {
+  const row = await toRow(db, projectId, input, rules);
+  const { rows } = await db.query<Destination>(
+    `INSERT INTO destinations (id, project_id, name, kind, connection_id, channel_id, user_id, user_email,
+       webhook_url_sealed, webhook_url_hint, enabled, subscriptions, condition, status)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, CASE WHEN $11 THEN 'active' ELSE 'disabled' END)
+     RETURNING ${DESTINATION_COLUMNS}`,
+    [newId('dst'), projectId, row.name, row.kind, row.connection_id, row.channel_id, row.user_id, row.user_email,
+      row.webhook_url_sealed, row.webhook_url_hint, row.enabled, row.subscriptions, row.condition],
+  );
+  return rows[0];
+}
+
+export async function updateDestination(db: Queryable, projectId: string, id: string, patch: DestinationInput, rules: DestinationRules): Promise<Destination> {
+  const { rows: found } = await db.query<Row & { status: string }>(
+    `SELECT name, kind, connection_id, channel_id, user_id, user_email, webhook_url_sealed, webhook_url_hint, enabled,
+       subscriptions, condition, status FROM destinations WHERE id = $1 AND project_id = $2`,
+    [id, projectId],
+  );
+  if (!found[0]) throw new NotFoundError('Destination', id);
+  const row = await toRow(db, projectId, patch, rules, found[0]);
+  // Changing the address (URL, channel, user) is how an admin fixes a destination that needs attention.
+  const addressChanged = Boolean(patch.webhook_url || patch.channel_id || patch.user_id || patch.user_email || patch.connection_id);
+  const { rows } = await db.query<Destination>(
+    `UPDATE destinations SET name = $3, connection_id = $4, channel_id = $5, user_id = $6, user_email = $7,
+       webhook_url_sealed = $8, webhook_url_hint = $9, enabled = $10, subscriptions = $11, condition = $12,
+       status = CASE WHEN NOT $10 THEN 'disabled'
+                     WHEN status = 'needs_attention' AND NOT $13 THEN 'needs_attention'
+                     ELSE 'active' END,
+       status_reason = CASE WHEN $10 AND status = 'needs_attention' AND NOT $13 THEN status_reason END,
+       status_hint = CASE WHEN $10 AND status = 'needs_attention' AND NOT $13 THEN status_hint END,
+       updated_at = now()
+     WHERE id = $1 AND project_id = $2 RETURNING ${DESTINATION_COLUMNS}`,
+    [id, projectId, row.name, row.connection_id, row.channel_id, row.user_id, row.user_email, row.webhook_url_sealed,
+      row.webhook_url_hint, row.enabled, row.subscriptions, row.condition, addressChanged],
+  );
+  return rows[0];
+}
+
+export async function listDestinations(db: Queryable, projectId: string): Promise<Destination[]> {
+  return (await db.query<Destination>(`SELECT ${DESTINATION_COLUMNS} FROM destinations WHERE project_id = $1 ORDER BY created_at, id`, [projectId])).rows;
+}
+
+export async function getDestination(db: Queryable, projectId: string, id: string): Promise<Destination> {
+  const { rows } = await db.query<Destination>(`SELECT ${DESTINATION_COLUMNS} FROM destinations WHERE id = $1 AND project_id = $2`, [id, projectId]);
+  if (!rows[0]) throw new NotFoundError('Destination', id);
+  return rows[0];
+}
+
+export async function deleteDestination(db: Queryable, projectId: string, id: string): Promise<void> {
+  const { rowCount } = await db.query('DELETE FROM destinations WHERE id = $1 AND project_id = $2', [id, projectId]);
+  if (!rowCount) throw new NotFoundError('Destination', id);
+}

@@ -1,0 +1,128 @@
+/**
+ * The event types a project can send: the built-in packs plus the project's own rows in
+ * event_types, where a row with a built-in's name overrides it (e.g. a custom template).
+ */
+import type { Queryable } from '../db/database.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
+import { checkTemplate } from '../templates/render-message.ts';
+import type { MessageTemplate } from '../templates/message-template.ts';
+import { BUILT_IN_EVENT_TYPES, findBuiltInEventType } from './built-in-event-types.ts';
+import { checkEventTypeName } from './event-type-name.ts';
+import { isSeverity, SEVERITIES, type Severity } from './severity.ts';
+
+export interface EventType {
+  name: string;
+  description: string;
+  default_severity: Severity;
+  /** Seconds a message stays worth sending; null = never expires. */
+  ttl_seconds: number | null;
+  template: MessageTemplate;
+  sample_data: Record<string, unknown>;
+  /** built_in: shipped with Switchboard; override: a built-in this project changed; custom: the project's own. */
+  source: 'built_in' | 'override' | 'custom';
+  pack: string | null;
+}
+
+interface Row {
+  name: string;
+  description: string;
+  default_severity: Severity;
+  ttl_seconds: number | null;
+  template: MessageTemplate;
+  sample_data: Record<string, unknown>;
+}
+
+function fromBuiltIn(name: string): EventType | undefined {
+  const b = findBuiltInEventType(name);
+  return b && {
+    name: b.name,
+    description: b.description,
+    default_severity: b.defaultSeverity,
+    ttl_seconds: b.ttlSeconds,
+    template: b.template,
+    sample_data: b.sampleData,
+    source: 'built_in',
+    pack: b.pack,
+  };
+}
+
+function fromRow(row: Row): EventType {
+  const builtIn = findBuiltInEventType(row.name);
+  return { ...row, source: builtIn ? 'override' : 'custom', pack: builtIn?.pack ?? null };
+}
+
+const COLUMNS = 'name, description, default_severity, ttl_seconds, template, sample_data';
+
+export async function listEventTypes(db: Queryable, projectId: string): Promise<EventType[]> {
+  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM event_types WHERE project_id = $1`, [projectId]);
+  const own = new Map(rows.map((r) => [r.name, fromRow(r)]));
+  const all = BUILT_IN_EVENT_TYPES.map((b) => own.get(b.name) ?? fromBuiltIn(b.name)!);
+  for (const t of own.values()) if (t.source === 'custom') all.push(t);
+  return all.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Looks up several names at once (ingest); unknown names are absent from the map. */
+export async function findEventTypes(db: Queryable, projectId: string, names: readonly string[]): Promise<Map<string, EventType>> {
+  const unique = [...new Set(names)];
+  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM event_types WHERE project_id = $1 AND name = ANY($2)`, [projectId, unique]);
+  const found = new Map(rows.map((r) => [r.name, fromRow(r)]));
+  for (const name of unique) {
+    if (!found.has(name)) {
+      const builtIn = fromBuiltIn(name);
+      if (builtIn) found.set(name, builtIn);
+    }
+  }
+  return found;
+}
+
+export async function getEventType(db: Queryable, projectId: string, name: string): Promise<EventType> {
+  const t = (await findEventTypes(db, projectId, [name])).get(name);
+  if (!t) throw new NotFoundError('Event type', name);
+  return t;
+}
+
+export interface EventTypeInput {
+  description?: string;
+  default_severity?: string;
+  ttl_seconds?: number | null;
+  template?: unknown;
+  sample_data?: Record<string, unknown>;
+}
+
+/** Creates or replaces a project's event type (or its override of a built-in). */
+export async function putEventType(db: Queryable, projectId: string, name: string, input: EventTypeInput): Promise<EventType> {
+  const nameProblem = checkEventTypeName(name);
+  if (nameProblem) throw new ValidationError(`event type name ${JSON.stringify(name)}: ${nameProblem}`, { field: 'name' });
+  const base = fromBuiltIn(name);
+  const template = input.template ?? base?.template;
+  if (!template) throw new ValidationError('template is required for a new event type', { field: 'template' });
+  const problems = checkTemplate(template);
+  if (problems.length) {
+    throw new ValidationError(`template has ${problems.length} problem(s): ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, { field: 'template', problems }, 'template_invalid');
+  }
+  const severity = input.default_severity ?? base?.default_severity ?? 'info';
+  if (!isSeverity(severity)) throw new ValidationError(`default_severity must be one of ${SEVERITIES.join(', ')}`, { field: 'default_severity' });
+  const ttl = input.ttl_seconds === undefined ? base?.ttl_seconds ?? null : input.ttl_seconds;
+  if (ttl !== null && (!Number.isInteger(ttl) || ttl < 1 || ttl > 90 * 86400)) {
+    throw new ValidationError('ttl_seconds must be a whole number of seconds from 1 to 7776000 (90 days), or null for never', { field: 'ttl_seconds' });
+  }
+  const description = (input.description ?? base?.description ?? '').slice(0, 1000);
+  const { rows } = await db.query<Row>(
+    `INSERT INTO event_types (project_id, name, description, default_severity, ttl_seconds, template, sample_data)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (project_id, name) DO UPDATE SET description = excluded.description, default_severity = excluded.default_severity,
+       ttl_seconds = excluded.ttl_seconds, template = excluded.template, sample_data = excluded.sample_data, updated_at = now()
+     RETURNING ${COLUMNS}`,
+    [projectId, name, description, severity, ttl, JSON.stringify(template), JSON.stringify(input.sample_data ?? base?.sample_data ?? {})],
+  );
+  return fromRow(rows[0]);
+}
+
+/** Deletes a custom type, or removes an override so the built-in applies again. */
+export async function deleteEventType(db: Queryable, projectId: string, name: string): Promise<void> {
+  const { rowCount } = await db.query('DELETE FROM event_types WHERE project_id = $1 AND name = $2', [projectId, name]);
+  if (!rowCount) {
+    if (findBuiltInEventType(name)) throw new ValidationError(`${name} is built in and has no override to remove`, { field: 'name' }, 'built_in_event_type');
+    throw new NotFoundError('Event type', name);
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * The one table that maps error codes to HTTP statuses, and the JSON body every error uses:
+ * { error: { code, message, details } }. Domain code throws SwitchboardErrors with codes; only
+ * this file knows about statuses. Anything unexpected is logged and answered as a 500 without
+ * internals.
+ */
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { SwitchboardError } from '../errors.ts';
+
+const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
+  validation_failed: 400,
+  invalid_json: 400,
+  condition_invalid: 400,
+  webhook_url_invalid: 400,
+  project_required: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unknown_event_type: 422,
+  template_invalid: 422,
+  built_in_event_type: 422,
+  slack_token_rejected: 422,
+  slack_unreachable: 502,
+};
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: Record<string, unknown> };
+}
+
+export function statusForCode(code: string): ContentfulStatusCode {
+  return STATUS_BY_CODE[code] ?? 400;
+}
+
+export function errorBody(code: string, message: string, details?: Record<string, unknown>): ErrorBody {
+  return { error: details ? { code, message, details } : { code, message } };
+}
+
+export function respondWithError(c: Context, error: unknown, log: (err: unknown) => void): Response {
+  if (error instanceof SwitchboardError) {
+    return c.json(errorBody(error.code, error.message, error.details), statusForCode(error.code));
+  }
+  if (error instanceof HTTPException) {
+    const status = error.status;
+    if (status === 400 && /JSON/i.test(error.message)) {
+      return c.json(errorBody('invalid_json', 'The request body is not valid JSON: check quoting and commas'), 400);
+    }
+    if (status === 413) return c.json(errorBody('payload_too_large', error.message), 413);
+    return c.json(errorBody(status === 401 ? 'unauthorized' : 'http_error', error.message), status as ContentfulStatusCode);
+  }
+  log(error);
+  return c.json(errorBody('internal_error', 'Something went wrong on our side; the error was logged'), 500);
+}

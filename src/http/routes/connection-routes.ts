@@ -1,0 +1,50 @@
+/** Slack connections of the calling project: register one from a bot token, list, get, delete. */
+import { createRoute, z } from '@hono/zod-openapi';
+import type { AppContext } from '../../app-context.ts';
+import * as connections from '../../connections/connection-store.ts';
+import { bearerSecurity, createRouter, scopedProject } from '../router.ts';
+import { ConnectionSchema, errorResponses } from '../schemas.ts';
+
+const Params = z.object({ connection_id: z.string().openapi({ param: { name: 'connection_id', in: 'path' } }) });
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const tags = ['Connections'];
+
+export function connectionRoutes(ctx: AppContext) {
+  const r = createRouter();
+
+  r.openapi(
+    createRoute({ method: 'post', path: '/v1/connections', tags, security: bearerSecurity,
+      summary: 'Connect a Slack workspace by pasting a bot token (checked with auth.test, stored encrypted)',
+      request: { body: { content: { 'application/json': { schema: z.object({ bot_token: z.string().min(1).max(500) }).strict().openapi('ConnectionInput') } }, required: true } },
+      responses: { 201: json(ConnectionSchema, 'Connected'), ...errorResponses, 422: json(z.object({ error: z.unknown() }), 'Slack rejected the token') } }),
+    async (c) => {
+      const projectId = await scopedProject(ctx, c);
+      const connection = await connections.createConnectionFromToken(ctx.db, ctx.keyring, projectId, c.req.valid('json').bot_token, ctx.config.slackApiUrl);
+      ctx.logger.info({ project_id: projectId, connection_id: connection.id, team_id: connection.team_id }, 'slack connection saved');
+      return c.json(connection, 201);
+    },
+  );
+
+  r.openapi(
+    createRoute({ method: 'get', path: '/v1/connections', tags, security: bearerSecurity, summary: 'List connections',
+      responses: { 200: json(z.object({ connections: z.array(ConnectionSchema) }), 'Connections'), ...errorResponses } }),
+    async (c) => c.json({ connections: await connections.listConnections(ctx.db, await scopedProject(ctx, c)) }, 200),
+  );
+
+  r.openapi(
+    createRoute({ method: 'get', path: '/v1/connections/{connection_id}', tags, security: bearerSecurity, summary: 'Get a connection',
+      request: { params: Params }, responses: { 200: json(ConnectionSchema, 'The connection'), ...errorResponses } }),
+    async (c) => c.json(await connections.getConnection(ctx.db, await scopedProject(ctx, c), c.req.valid('param').connection_id), 200),
+  );
+
+  r.openapi(
+    createRoute({ method: 'delete', path: '/v1/connections/{connection_id}', tags, security: bearerSecurity, summary: 'Delete a connection no destination uses',
+      request: { params: Params }, responses: { 204: { description: 'Deleted' }, ...errorResponses, 409: json(z.object({ error: z.unknown() }), 'Still used by destinations') } }),
+    async (c) => {
+      await connections.deleteConnection(ctx.db, await scopedProject(ctx, c), c.req.valid('param').connection_id);
+      return c.body(null, 204);
+    },
+  );
+
+  return r;
+}

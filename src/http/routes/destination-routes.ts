@@ -1,0 +1,82 @@
+/** Destinations of the calling project: CRUD, enable/disable. */
+import { createRoute, z } from '@hono/zod-openapi';
+import type { AppContext } from '../../app-context.ts';
+import * as destinations from '../../destinations/destination-store.ts';
+import { bearerSecurity, createRouter, scopedProject } from '../router.ts';
+import { DestinationSchema, errorResponses } from '../schemas.ts';
+
+const Params = z.object({ destination_id: z.string().openapi({ param: { name: 'destination_id', in: 'path' } }) });
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const tags = ['Destinations'];
+
+const DestinationInput = z
+  .object({
+    name: z.string().min(1).max(200),
+    kind: z.enum(destinations.DESTINATION_KINDS),
+    webhook_url: z.string().max(2000).optional().openapi({ description: 'webhook: https://hooks.slack.com/services/T…/B…/…' }),
+    connection_id: z.string().optional().openapi({ description: 'channel, dm: the Slack connection to post through' }),
+    channel_id: z.string().optional().openapi({ description: 'channel: the channel id (C…)' }),
+    user_id: z.string().optional().openapi({ description: 'dm: the user id (U…)' }),
+    user_email: z.string().optional().openapi({ description: 'dm: or the user’s email, looked up at delivery' }),
+    enabled: z.boolean().optional(),
+    subscriptions: z.array(z.string()).min(1).max(100).openapi({ example: ['approval.created', 'approval.executed', 'alert.*'] }),
+    condition: z.string().max(2000).nullable().optional().openapi({ example: 'severity >= high', description: 'See docs/conditions.md' }),
+  })
+  .strict()
+  .openapi('DestinationInput');
+
+const DestinationPatch = DestinationInput.partial().omit({ kind: true }).strict().openapi('DestinationPatch');
+
+export function destinationRoutes(ctx: AppContext) {
+  const r = createRouter();
+  const rules = { keyring: ctx.keyring, allowedWebhookOrigins: ctx.config.allowedWebhookOrigins };
+
+  r.openapi(
+    createRoute({ method: 'post', path: '/v1/destinations', tags, security: bearerSecurity, summary: 'Create a destination',
+      request: { body: { content: { 'application/json': { schema: DestinationInput } }, required: true } },
+      responses: { 201: json(DestinationSchema, 'Created'), ...errorResponses } }),
+    async (c) => c.json(await destinations.createDestination(ctx.db, await scopedProject(ctx, c), c.req.valid('json'), rules), 201),
+  );
+
+  r.openapi(
+    createRoute({ method: 'get', path: '/v1/destinations', tags, security: bearerSecurity, summary: 'List destinations',
+      responses: { 200: json(z.object({ destinations: z.array(DestinationSchema) }), 'Destinations'), ...errorResponses } }),
+    async (c) => c.json({ destinations: await destinations.listDestinations(ctx.db, await scopedProject(ctx, c)) }, 200),
+  );
+
+  r.openapi(
+    createRoute({ method: 'get', path: '/v1/destinations/{destination_id}', tags, security: bearerSecurity, summary: 'Get a destination',
+      request: { params: Params }, responses: { 200: json(DestinationSchema, 'The destination'), ...errorResponses } }),
+    async (c) => c.json(await destinations.getDestination(ctx.db, await scopedProject(ctx, c), c.req.valid('param').destination_id), 200),
+  );
+
+  r.openapi(
+    createRoute({ method: 'patch', path: '/v1/destinations/{destination_id}', tags, security: bearerSecurity,
+      summary: 'Change a destination (a new address clears needs_attention)',
+      request: { params: Params, body: { content: { 'application/json': { schema: DestinationPatch } }, required: true } },
+      responses: { 200: json(DestinationSchema, 'The updated destination'), ...errorResponses } }),
+    async (c) =>
+      c.json(await destinations.updateDestination(ctx.db, await scopedProject(ctx, c), c.req.valid('param').destination_id, c.req.valid('json'), rules), 200),
+  );
+
+  for (const action of ['enable', 'disable'] as const) {
+    r.openapi(
+      createRoute({ method: 'post', path: `/v1/destinations/{destination_id}/${action}`, tags, security: bearerSecurity,
+        summary: action === 'enable' ? 'Enable a destination' : 'Disable a destination (new events skip it)',
+        request: { params: Params }, responses: { 200: json(DestinationSchema, 'The destination'), ...errorResponses } }),
+      async (c) =>
+        c.json(await destinations.updateDestination(ctx.db, await scopedProject(ctx, c), c.req.valid('param').destination_id, { enabled: action === 'enable' }, rules), 200),
+    );
+  }
+
+  r.openapi(
+    createRoute({ method: 'delete', path: '/v1/destinations/{destination_id}', tags, security: bearerSecurity, summary: 'Delete a destination',
+      request: { params: Params }, responses: { 204: { description: 'Deleted' }, ...errorResponses } }),
+    async (c) => {
+      await destinations.deleteDestination(ctx.db, await scopedProject(ctx, c), c.req.valid('param').destination_id);
+      return c.body(null, 204);
+    },
+  );
+
+  return r;
+}

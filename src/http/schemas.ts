@@ -1,0 +1,142 @@
+/**
+ * OpenAPI schemas of what the REST API returns. Request bodies are validated with their own
+ * schemas next to the domain code that owns the rules (e.g. src/ingest/event-input.ts).
+ */
+import { z } from '@hono/zod-openapi';
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'validation_failed', description: 'Stable, machine-readable' }),
+      message: z.string().openapi({ description: 'What is wrong and how to fix it' }),
+      details: z.record(z.string(), z.unknown()).optional(),
+    }),
+  })
+  .openapi('Error');
+
+export const errorResponses = {
+  400: { description: 'The request is malformed or breaks a rule', content: { 'application/json': { schema: ErrorSchema } } },
+  401: { description: 'Missing, unknown or revoked API key', content: { 'application/json': { schema: ErrorSchema } } },
+  404: { description: 'Not found (or belongs to another project)', content: { 'application/json': { schema: ErrorSchema } } },
+} as const;
+
+export const ProjectSchema = z
+  .object({
+    id: z.string().openapi({ example: 'prj_01jf3z8n5q0000000000000000' }),
+    name: z.string(),
+    settings: z.record(z.string(), z.unknown()),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi('Project');
+
+export const ApiKeySchema = z
+  .object({
+    id: z.string(),
+    project_id: z.string(),
+    name: z.string(),
+    key_hint: z.string().openapi({ example: 'sb_live_…7qxz' }),
+    created_at: z.string(),
+    last_used_at: z.string().nullable(),
+    revoked_at: z.string().nullable(),
+  })
+  .openapi('ApiKey');
+
+export const NewApiKeySchema = z
+  .object({ api_key: ApiKeySchema, key: z.string().openapi({ description: 'Shown once: store it now.' }) })
+  .openapi('NewApiKey');
+
+const status = z.enum(['active', 'needs_attention', 'disabled', 'disconnected']);
+
+export const ConnectionSchema = z
+  .object({
+    id: z.string(),
+    project_id: z.string(),
+    team_id: z.string(),
+    team_name: z.string().nullable(),
+    enterprise_id: z.string().nullable(),
+    bot_user_id: z.string().nullable(),
+    app_id: z.string().nullable(),
+    scopes: z.array(z.string()),
+    bot_token_hint: z.string().nullable().openapi({ example: 'xoxb-…a1b2', description: 'The token itself is never returned.' }),
+    token_expires_at: z.string().nullable(),
+    status,
+    status_reason: z.string().nullable(),
+    status_hint: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi('Connection');
+
+export const DestinationSchema = z
+  .object({
+    id: z.string(),
+    project_id: z.string(),
+    name: z.string(),
+    kind: z.enum(['webhook', 'channel', 'dm']),
+    connection_id: z.string().nullable(),
+    channel_id: z.string().nullable(),
+    user_id: z.string().nullable(),
+    user_email: z.string().nullable(),
+    webhook_url_hint: z.string().nullable().openapi({ example: 'https://hooks.slack.com/services/T…/B…/…x9Yz' }),
+    enabled: z.boolean(),
+    subscriptions: z.array(z.string()),
+    condition: z.string().nullable(),
+    status,
+    status_reason: z.string().nullable(),
+    status_hint: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi('Destination');
+
+export const MessageSchema = z
+  .object({ text: z.string(), blocks: z.array(z.unknown()).optional() })
+  .openapi('RenderedMessage');
+
+export const EventTypeSchema = z
+  .object({
+    name: z.string(),
+    description: z.string(),
+    default_severity: z.string(),
+    ttl_seconds: z.number().nullable(),
+    template: z.object({ text: z.string(), blocks: z.array(z.unknown()).optional() }),
+    sample_data: z.record(z.string(), z.unknown()),
+    source: z.enum(['built_in', 'override', 'custom']),
+    pack: z.string().nullable(),
+  })
+  .openapi('EventType');
+
+export const DeliverySummarySchema = z
+  .object({
+    id: z.string(),
+    destination_id: z.string(),
+    destination_name: z.string(),
+    destination_kind: z.string(),
+    status: z.string().openapi({ description: 'pending, sending, sent, failed, dead, expired, cancelled, or held while the destination needs attention' }),
+    attempts: z.number(),
+    last_error: z.string().nullable(),
+    run_at: z.string(),
+    sent_at: z.string().nullable(),
+  })
+  .openapi('DeliverySummary');
+
+const eventFields = {
+  id: z.string(),
+  type: z.string(),
+  key: z.string().nullable(),
+  subject: z.string().nullable(),
+  severity: z.string(),
+  data: z.record(z.string(), z.unknown()),
+  occurred_at: z.string(),
+  accepted_at: z.string(),
+  deliver_at: z.string().nullable(),
+  expires_at: z.string().nullable(),
+};
+
+export const EventSchema = z.object(eventFields).openapi('Event');
+export const EventWithDeliveriesSchema = z.object({ ...eventFields, deliveries: z.array(DeliverySummarySchema) }).openapi('EventWithDeliveries');
+
+export const AcceptedEventSchema = z
+  .object({ replayed: z.boolean().openapi({ description: 'true when the idempotency key was seen before: this is the first result' }), event: EventWithDeliveriesSchema })
+  .openapi('AcceptedEvent');

@@ -1,0 +1,63 @@
+/**
+ * Wiring only: builds the gateway from configuration (database, migrations, keyring, admin key,
+ * HTTP server) and returns a handle to stop it. `switchboard start` and `npm start` call this.
+ */
+import { serve, type ServerType } from '@hono/node-server';
+import type { AppContext } from './app-context.ts';
+import { systemClock, type Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import { migrate } from './db/migrate.ts';
+import { openDatabase } from './db/open-database.ts';
+import { createHttpApp } from './http/create-http-app.ts';
+import { createLogger, type Logger } from './logging/create-logger.ts';
+import { ensureAdminKey } from './projects/admin-key.ts';
+import { resolveKeyring } from './secrets/encryption-key-config.ts';
+
+export interface Gateway {
+  ctx: AppContext;
+  url: string;
+  /** Set when this start generated the admin key: shown once, never stored in plaintext. */
+  generatedAdminKey?: string;
+  close(): Promise<void>;
+}
+
+export async function startGateway(config: Config, options: { logger?: Logger; clock?: Clock } = {}): Promise<Gateway> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel, name: 'switchboard' });
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const applied = await migrate(db);
+    logger.info({ database: db.kind, applied }, applied.length ? 'database migrated' : 'database schema is current');
+
+    const resolved = await resolveKeyring({ configuredKey: config.encryptionKey, embeddedDatabase: db.kind === 'pglite', dataDir: config.dataDir });
+    if (resolved.keyFile?.created) {
+      logger.warn({ path: resolved.keyFile.path }, 'generated an encryption key for secrets at rest (mode 0600); keep this file with the data folder, or set SWITCHBOARD_ENCRYPTION_KEY');
+    } else if (resolved.keyFile?.permissionsTooOpen) {
+      logger.warn({ path: resolved.keyFile.path }, 'the encryption key file can be read by other users: chmod 600 it');
+    }
+
+    const { generatedKey } = await ensureAdminKey(db, config.adminKey);
+    const ctx: AppContext = { db, config, keyring: resolved.keyring, logger, clock: options.clock ?? systemClock };
+    const app = createHttpApp(ctx);
+
+    const server = await new Promise<ServerType>((resolve) => {
+      const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    });
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const url = `http://${config.host}:${port}`;
+    logger.info({ url, database: db.kind }, 'switchboard is listening');
+
+    return {
+      ctx,
+      url,
+      generatedAdminKey: generatedKey,
+      async close() {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await db.close().catch(() => {});
+    throw error;
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * A gateway for tests: an isolated, migrated database of the given kind, the HTTP app built on it
+ * (requests go through app.request(), no ports), an admin key, and helpers to create projects.
+ * Logs are captured in memory so tests can search them for secrets.
+ */
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import type { AppContext } from '../../src/app-context.ts';
+import { ManualClock } from '../../src/clock.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import type { DatabaseKind } from '../../src/db/database.ts';
+import { createHttpApp } from '../../src/http/create-http-app.ts';
+import { createLogger } from '../../src/logging/create-logger.ts';
+import { ensureAdminKey } from '../../src/projects/admin-key.ts';
+import { Keyring } from '../../src/secrets/keyring.ts';
+import { createTestDatabase, type TestDatabase } from './databases.ts';
+
+export interface TestGateway {
+  ctx: AppContext;
+  database: TestDatabase;
+  app: ReturnType<typeof createHttpApp>;
+  adminKey: string;
+  logs: string[];
+  clock: ManualClock;
+  /** JSON request through the app; `key` defaults to the admin key. */
+  call(method: string, path: string, options?: { key?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  createProject(name?: string): Promise<{ id: string; key: string }>;
+  close(): Promise<void>;
+}
+
+export function testKeyring(): Keyring {
+  return new Keyring([{ id: 'test1', key: randomBytes(32) }], 'test1');
+}
+
+export async function createTestGateway(kind: DatabaseKind, configOverrides: Partial<Config> = {}): Promise<TestGateway> {
+  const database = await createTestDatabase(kind);
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const clock = new ManualClock(Date.now());
+  const config = { ...loadConfig({}), ...configOverrides };
+  const ctx: AppContext = { db: database.db, config, keyring: testKeyring(), logger: createLogger({ level: 'debug', destination: sink }), clock };
+  const adminKey = `sb_admin_test_${randomBytes(8).toString('hex')}`;
+  await ensureAdminKey(database.db, adminKey);
+  const app = createHttpApp(ctx);
+
+  async function call(method: string, path: string, options: { key?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+    const headers: Record<string, string> = { authorization: `Bearer ${options.key ?? adminKey}`, ...options.headers };
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      headers['content-type'] ??= 'application/json';
+      body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+    }
+    const res = await app.request(path, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.status, body: parsed as any, headers: res.headers };
+  }
+
+  return {
+    ctx,
+    database,
+    app,
+    adminKey,
+    logs,
+    clock,
+    call,
+    async createProject(name = 'Test project') {
+      const res = await call('POST', '/v1/projects', { body: { name } });
+      if (res.status !== 201) throw new Error(`project creation failed: ${JSON.stringify(res.body)}`);
+      return { id: res.body.project.id, key: res.body.api_key.key };
+    },
+    close: () => database.drop(),
+  };
+}
