@@ -1,0 +1,90 @@
+/**
+ * Renders a compiled template tree against a scope into fresh JSON: Liquid leaves become strings
+ * (so the output is valid JSON whatever the data holds), `$each` expands, `$if` keeps or drops.
+ */
+import { ValidationError } from '../errors.ts';
+import type { CompiledNode } from './compile-template.ts';
+import { renderLeaf } from './template-engine.ts';
+
+/** Marks a value that disappears: a false `$if` without `else`. */
+const OMIT: unique symbol = Symbol('omit');
+type Rendered = unknown;
+
+export type Scope = Record<string, unknown>;
+
+/** Renders a node; a node that renders to nothing yields undefined. */
+export function renderTree(node: CompiledNode, scope: Scope): unknown {
+  const value = render(node, scope);
+  return value === OMIT ? undefined : value;
+}
+
+function render(node: CompiledNode, scope: Scope): Rendered | typeof OMIT {
+  switch (node.kind) {
+    case 'literal':
+      return node.value;
+    case 'liquid':
+      try {
+        return renderLeaf(node.template, node.mode, scope);
+      } catch (error) {
+        throw new ValidationError(
+          `The template could not be rendered at ${node.path}: ${(error as Error).message}`,
+          { problems: [{ path: node.path, message: `Liquid: ${(error as Error).message}` }] },
+          'template_invalid',
+        );
+      }
+    case 'object': {
+      const out: Record<string, unknown> = {};
+      for (const [key, child] of node.entries) {
+        const value = render(child, scope);
+        if (value !== OMIT) out[key] = value;
+      }
+      return out;
+    }
+    case 'array': {
+      const out: unknown[] = [];
+      for (const item of node.items) appendTo(out, item, scope);
+      return out;
+    }
+    case 'if':
+      if (isTruthy(resolvePath(scope, node.source))) return render(node.then, scope);
+      return node.else ? render(node.else, scope) : OMIT;
+    case 'each': {
+      // Only reached outside an array, which compileTemplate rejects; render as one expansion.
+      const out: unknown[] = [];
+      appendTo(out, node, scope);
+      return out;
+    }
+  }
+}
+
+function appendTo(out: unknown[], node: CompiledNode, scope: Scope): void {
+  if (node.kind !== 'each') {
+    const value = render(node, scope);
+    if (value !== OMIT) out.push(value);
+    return;
+  }
+  const items = resolvePath(scope, node.source);
+  if (!Array.isArray(items)) return;
+  for (const item of items) {
+    const value = render(node.template, { ...scope, [node.as]: item });
+    if (value !== OMIT) out.push(value);
+  }
+}
+
+/** Follows a dotted path through own properties only (never the prototype chain). */
+export function resolvePath(scope: Scope, path: readonly string[]): unknown {
+  let current: unknown = scope;
+  for (const segment of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    if (!Object.prototype.hasOwnProperty.call(current, segment)) return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
+}
+
+/** `$if` truthiness: missing, null, false, "" and [] are false; everything else (0 included) is true. */
+export function isTruthy(value: unknown): boolean {
+  if (value === undefined || value === null || value === false || value === '') return false;
+  if (Array.isArray(value) && value.length === 0) return false;
+  return true;
+}
