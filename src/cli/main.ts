@@ -3,13 +3,19 @@
  * and registers itself here; this file only wires them together.
  */
 import { Command } from 'commander';
+import { registerDemoCommand } from './commands/demo.ts';
 import { registerEmulatorCommand } from './commands/emulator.ts';
+import { registerKeysCommands } from './commands/keys.ts';
+import { registerStartCommands } from './commands/start.ts';
 
 const program = new Command()
   .name('switchboard')
   .description('Self-hosted Slack integration gateway, with a local Slack emulator')
   .showHelpAfterError();
 
+registerStartCommands(program);
+registerDemoCommand(program);
 registerEmulatorCommand(program);
+registerKeysCommands(program);
 
 await program.parseAsync(process.argv);

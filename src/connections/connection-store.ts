@@ -47,7 +47,7 @@ export interface TokenIdentity {
 export async function identifyBotToken(token: string, slackApiUrl: string): Promise<TokenIdentity> {
   const client = createWebClient(token, { slackApiUrl });
   try {
-    const r = (await client.auth.test()) as Record<string, unknown> & { response_metadata?: { scopes?: string[] } };
+    const r = (await client.auth.test()) as unknown as Record<string, unknown> & { response_metadata?: { scopes?: string[] } };
     return {
       teamId: String(r.team_id),
       teamName: (r.team as string) ?? null,

@@ -4,7 +4,7 @@ import type { AppContext } from '../../app-context.ts';
 import { getEvent, listEvents } from '../../events/event-queries.ts';
 import { acceptEvents } from '../../ingest/accept-events.ts';
 import { EventBatchSchema, EventInputSchema, MAX_BATCH_EVENTS, type EventInput } from '../../ingest/event-input.ts';
-import { errorBody, statusForCode } from '../error-response.ts';
+import { SwitchboardError } from '../../errors.ts';
 import { bearerSecurity, createRouter, describeIssues, scopedProject } from '../router.ts';
 import { AcceptedEventSchema, ErrorSchema, errorResponses, EventSchema, EventWithDeliveriesSchema } from '../schemas.ts';
 
@@ -43,7 +43,7 @@ export function eventRoutes(ctx: AppContext) {
     async (c) => {
       const projectId = await scopedProject(ctx, c);
       const [result] = await acceptEvents(ctx.db, projectId, [c.req.valid('json')], { now: ctx.clock.now() });
-      if (!result.ok) return c.json(errorBody(result.error.code, result.error.message, result.error.details), statusForCode(result.error.code) as 400);
+      if (!result.ok) throw new SwitchboardError(result.error.code, result.error.message, result.error.details);
       if (result.replayed) c.header('Idempotent-Replayed', 'true');
       return c.json({ replayed: result.replayed, event: result.event }, 202);
     },
