@@ -1,0 +1,166 @@
+/**
+ * The ops pack: alerts, deployments and metric thresholds for platform teams. Alerts carry their own
+ * severity (the event's severity wins over the default), runbook and dashboard links; deployment
+ * pings that are only interesting while they happen expire.
+ */
+import type { EventTypeDefinition } from './event-type-definition.ts';
+import { actions, context, field, fieldsSection, header, linkButton, section } from './template-parts.ts';
+
+const HOUR = 3_600;
+const DAY = 86_400;
+
+// Short SHA as the label of a link to the commit when there is a URL, plain code otherwise.
+const commit =
+  '{% assign sha = data.commit | truncate: 7, "" %}{% if data.commit_url %}{{ data.commit_url | mrkdwn_link: sha }}{% else %}`{{ sha }}`{% endif %}';
+const deployFields = [
+  field('Service', '{{ data.service }}'),
+  field('Environment', '{{ data.environment }}'),
+  field('Version', '`{{ data.version }}`', 'data.version'),
+  field('Commit', commit, 'data.commit'),
+  field('By', '{% if data.user_id %}{{ data.user_id | user_mention }}{% else %}{{ data.who }}{% endif %}', 'data.who'),
+];
+const deploySample = {
+  service: 'checkout-api',
+  environment: 'production',
+  version: 'v2.14.0',
+  commit: '9f3c2ab71d04e5b8c6a1f2e3d4c5b6a7e8f90123',
+  commit_url: 'https://git.example.com/shop/checkout-api/commit/9f3c2ab71d04e5b8c6a1f2e3d4c5b6a7e8f90123',
+  who: 'Alice Moreau',
+  user_id: 'U04ALICEM5',
+  url: 'https://ci.example.com/pipelines/48213',
+};
+const alertSample = {
+  alert_id: 'ALR-7731',
+  title: 'Error rate above 5% on checkout-api',
+  service: 'checkout-api',
+  environment: 'production',
+  description: 'HTTP 5xx responses reached 7.2% of requests over the last 5 minutes.',
+  started_at: '2026-01-06T09:12:00Z',
+  runbook_url: 'https://runbooks.example.com/checkout-api/high-error-rate',
+  dashboard_url: 'https://grafana.example.com/d/checkout/overview',
+};
+
+export const OPS_EVENT_TYPES: readonly EventTypeDefinition[] = [
+  {
+    name: 'alert.triggered',
+    pack: 'ops',
+    description: "A monitoring alert fired. Send the alert's own severity with the event; high is the default.",
+    defaultSeverity: 'high',
+    ttlSeconds: null,
+    template: {
+      text: '{{ event.severity | severity_emoji }} [{{ event.severity | upcase }}] {{ data.service }}: {{ data.title }}',
+      blocks: [
+        header('{{ event.severity | severity_emoji }} {{ data.title }}'),
+        section('{{ data.description }}'),
+        fieldsSection([
+          field('Service', '{{ data.service }}'),
+          field('Severity', '{{ event.severity | upcase }}'),
+          field('Environment', '{{ data.environment }}', 'data.environment'),
+          field('Started', '{{ data.started_at | slack_date }}', 'data.started_at'),
+        ]),
+        actions(linkButton('📖 Runbook', 'data.runbook_url', 'primary'), linkButton('📊 Dashboard', 'data.dashboard_url')),
+        context('Alert `{{ data.alert_id }}` · {{ project.name }}'),
+      ],
+    },
+    sampleData: alertSample,
+  },
+  {
+    name: 'alert.resolved',
+    pack: 'ops',
+    description: 'A monitoring alert cleared.',
+    defaultSeverity: 'info',
+    ttlSeconds: null,
+    template: {
+      text: '✅ Resolved: {{ data.service }}: {{ data.title }}',
+      blocks: [
+        header('✅ Resolved: {{ data.title }}'),
+        section('{% if data.resolution %}{{ data.resolution }}{% else %}The alert condition cleared.{% endif %}'),
+        fieldsSection([
+          field('Service', '{{ data.service }}'),
+          field('Duration', '{{ data.duration }}', 'data.duration'),
+          field('Resolved by', '{{ data.resolved_by }}', 'data.resolved_by'),
+        ]),
+        actions(linkButton('📊 Dashboard', 'data.dashboard_url')),
+        context('Alert `{{ data.alert_id }}` · {{ project.name }}'),
+      ],
+    },
+    sampleData: { ...alertSample, duration: '23 minutes', resolved_by: 'Rollback to v2.13.4', resolution: 'Error rate back under 0.5% after the rollback.' },
+  },
+  {
+    name: 'deployment.started',
+    pack: 'ops',
+    description: 'A deployment began. Only useful while it runs, so it expires after an hour.',
+    defaultSeverity: 'info',
+    ttlSeconds: HOUR,
+    template: {
+      text: '🚀 {{ data.who }} is deploying {{ data.service }} {{ data.version }} to {{ data.environment }}',
+      blocks: [
+        section('🚀 Deploying *{{ data.service }}* `{{ data.version }}` to *{{ data.environment }}*', deployFields),
+        actions(linkButton('View pipeline', 'data.url')),
+      ],
+    },
+    sampleData: deploySample,
+  },
+  {
+    name: 'deployment.succeeded',
+    pack: 'ops',
+    description: 'A deployment finished successfully.',
+    defaultSeverity: 'info',
+    ttlSeconds: DAY,
+    template: {
+      text: '✅ {{ data.service }} {{ data.version }} is live in {{ data.environment }}',
+      blocks: [
+        section('✅ *{{ data.service }}* `{{ data.version }}` is live in *{{ data.environment }}*{% if data.duration %} (took {{ data.duration }}){% endif %}', deployFields),
+        actions(linkButton('View pipeline', 'data.url')),
+      ],
+    },
+    sampleData: { ...deploySample, duration: '4m 12s' },
+  },
+  {
+    name: 'deployment.failed',
+    pack: 'ops',
+    description: 'A deployment failed; someone should look at the logs.',
+    defaultSeverity: 'high',
+    ttlSeconds: null,
+    template: {
+      text: '❌ Deployment of {{ data.service }} {{ data.version }} to {{ data.environment }} failed{% if data.error %}: {{ data.error }}{% endif %}',
+      blocks: [
+        header('❌ Deployment failed: {{ data.service }} {{ data.version }}'),
+        section('{% if data.error %}```{{ data.error }}```{% else %}The deployment did not complete.{% endif %}', deployFields),
+        actions(linkButton('View logs', 'data.logs_url', 'danger'), linkButton('View pipeline', 'data.url')),
+      ],
+    },
+    sampleData: {
+      ...deploySample,
+      error: 'Health check failed: GET /healthz returned 503 for 3 minutes',
+      logs_url: 'https://ci.example.com/pipelines/48213/logs',
+    },
+  },
+  {
+    name: 'metric.threshold_breached',
+    pack: 'ops',
+    description: 'A metric crossed its threshold. Stale after an hour, so it expires.',
+    defaultSeverity: 'medium',
+    ttlSeconds: HOUR,
+    template: {
+      text: '📈 {{ data.metric }} is {{ data.value }}{{ data.unit }} (threshold {{ data.threshold }}{{ data.unit }}){% if data.service %} on {{ data.service }}{% endif %}',
+      blocks: [
+        section('📈 *{{ data.metric }}* is *{{ data.value }}{{ data.unit }}*, over its threshold of {{ data.threshold }}{{ data.unit }}', [
+          field('Service', '{{ data.service }}', 'data.service'),
+          field('Window', '{{ data.window }}', 'data.window'),
+        ]),
+        actions(linkButton('📊 Dashboard', 'data.dashboard_url')),
+        context('{{ project.name }} · {{ event.occurred_at | slack_date }}'),
+      ],
+    },
+    sampleData: {
+      metric: 'p95 latency',
+      value: 840,
+      unit: ' ms',
+      threshold: 500,
+      service: 'search-api',
+      window: 'last 10 minutes',
+      dashboard_url: 'https://grafana.example.com/d/search/latency',
+    },
+  },
+];
