@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerEmulatorCommand } from './commands/emulator.ts';
 import { registerKeysCommands } from './commands/keys.ts';
+import { registerSendCommands } from './commands/send.ts';
 import { registerStartCommands } from './commands/start.ts';
 
 const program = new Command()
@@ -17,5 +18,12 @@ registerStartCommands(program);
 registerDemoCommand(program);
 registerEmulatorCommand(program);
 registerKeysCommands(program);
+registerSendCommands(program);
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  // Errors a person can act on: the message only, no stack trace.
+  process.stderr.write(`switchboard: ${(error as Error).message}\n`);
+  process.exit(1);
+}
