@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.ts';
 import { compileCondition, evaluateCondition, parseCondition, type ConditionEvent } from './condition.ts';
@@ -181,5 +182,15 @@ describe('compileCondition', () => {
     const condition = compileCondition('data.env in ["prod"]');
     expect(Object.isFrozen(condition)).toBe(true);
     expect(Object.isFrozen(condition.root)).toBe(true);
+  });
+});
+
+describe('docs/conditions.md', () => {
+  it('shows only examples that parse', () => {
+    const doc = readFileSync(new URL('../../docs/conditions.md', import.meta.url), 'utf8');
+    const block = /## Conditions at a glance\s+```text\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+    const examples = block.split('\n').filter((line) => line.trim() !== '');
+    expect(examples.length).toBeGreaterThanOrEqual(9);
+    for (const example of examples) expect(() => parseCondition(example)).not.toThrow();
   });
 });
