@@ -65,7 +65,9 @@ interface MessageOptions {
 export function renderMessage(message: PageMessage, ctx: MessageContext, options: MessageOptions = {}): string {
   const classes = ['message'];
   if (message.ephemeralFor) classes.push('ephemeral');
-  if (options.inThread) classes.push('reply');
+  // A broadcast reply drawn in the channel is a channel message; the same reply in its thread is not.
+  const inThreadPane = options.inThread && !options.repliedTo;
+  if (inThreadPane) classes.push('reply');
 
   const labels: string[] = [];
   if (message.ephemeralFor) {
@@ -78,10 +80,10 @@ export function renderMessage(message: PageMessage, ctx: MessageContext, options
   const head = `<div class="message-head"><span class="author">${escapeHtml(message.author)}</span>${message.isBot ? '<span class="badge-app">APP</span>' : ''}${time(message.ts)}</div>`;
   const suffix = message.edited ? '<span class="edited">(edited)</span>' : '';
   const body = `<div class="message-body">${renderMessageBody(message, { lookup: ctx.lookup, suffix })}</div>`;
-  const alsoSent = options.inThread && !options.repliedTo && message.broadcast ? '<div class="broadcast-label">Also sent to the channel</div>' : '';
+  const alsoSent = inThreadPane && message.broadcast ? '<div class="broadcast-label">Also sent to the channel</div>' : '';
   const thread = options.inThread ? '' : renderThread(message, ctx);
 
-  return `<div class="${classes.join(' ')}" id="msg-${escapeHtml(message.ts.replace('.', '-'))}" data-ts="${escapeHtml(message.ts)}">${avatar(message.author)}<div class="message-main">${labels.join('')}${head}${body}${alsoSent}${thread}</div></div>`;
+  return `<div class="${classes.join(' ')}" id="${inThreadPane ? 'reply' : 'msg'}-${escapeHtml(message.ts.replace('.', '-'))}" data-ts="${escapeHtml(message.ts)}">${avatar(message.author)}<div class="message-main">${labels.join('')}${head}${body}${alsoSent}${thread}</div></div>`;
 }
 
 function renderThread(parent: PageMessage, ctx: MessageContext): string {
