@@ -76,11 +76,12 @@ describe('createLogger', () => {
     logger.warn({ note: `retrying ${emulatorUrl} for ${apiKey}`, list: [`x ${refreshToken}`] }, `posting with ${botToken}`);
     logger.error({ err: new Error(`Slack refused ${rotating} at ${webhookUrl}`) }, 'delivery failed');
     logger.error(new Error(`invalid_auth for ${botToken}`));
+    logger.error({ error: new Error(`token_revoked for ${botToken}`) }, 'connection broken');
     const text = out.text();
     for (const value of [botToken, rotating, refreshToken, webhookUrl, emulatorUrl, apiKey]) {
       expect(text).not.toContain(value);
     }
-    const [warning, failure, bare] = out.lines();
+    const [warning, failure, bare, named] = out.lines();
     expect(warning.msg).toBe('posting with xoxb-…a1b2');
     expect(warning.note).toBe('retrying http://127.0.0.1:4010/services/T…/B…/…e5f6 for sb_live_…k7k8');
     expect(warning.list).toEqual(['x xoxe-1-…9z8y']);
@@ -88,6 +89,7 @@ describe('createLogger', () => {
     expect(err.message).toBe('Slack refused xoxe.xoxb-…3c4d at https://hooks.slack.com/services/T…/B…/…w1x2');
     expect(err.stack).toContain('Slack refused xoxe.xoxb-…3c4d');
     expect(bare.msg).toBe('invalid_auth for xoxb-…a1b2');
+    expect((named.error as { message: string }).message).toBe('token_revoked for xoxb-…a1b2');
   });
 
   it('keeps masking in child loggers and their bindings', () => {

@@ -84,6 +84,9 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     name: options.name,
     redact: { paths: [...REDACT_PATHS], censor: censorValue },
     hooks: { streamWrite: scrubSecrets },
+    // `err` is pino's default; `error` is the other name callers reach for, and without a serializer
+    // an Error logs as {} (its message and stack are not enumerable).
+    serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
     formatters: { level: (label) => ({ level: label }) },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
