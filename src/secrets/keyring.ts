@@ -86,7 +86,7 @@ export class Keyring {
     if (!key) {
       throw new SwitchboardError(
         'secret_undecryptable',
-        `cannot decrypt a secret sealed with key '${parts.keyId}': that key is not configured (keep it in SWITCHBOARD_ENCRYPTION_KEY after the active key until every secret is re-encrypted)`,
+        `cannot decrypt a secret sealed with key '${parts.keyId}': that key is not configured (keep it after the active key, in SWITCHBOARD_ENCRYPTION_KEY or the key file, until every secret is re-encrypted)`,
         { keyId: parts.keyId },
       );
     }
