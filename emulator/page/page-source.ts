@@ -15,6 +15,14 @@ export interface PageWorkspace {
   name: string;
   domain: string;
   channels: PageChannel[];
+  /** Optional: the workspace's users, so a mention such as <@U123> shows as @name, as Slack shows it. */
+  users?: PageUser[];
+}
+
+export interface PageUser {
+  id: string;
+  /** The name Slack shows for the user (display name, else real name, else handle). */
+  name: string;
 }
 
 export interface PageChannel {
