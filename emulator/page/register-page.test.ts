@@ -118,9 +118,15 @@ describe('GET / messages', () => {
   it('writes (edited) after an edited message and labels ephemeral ones', async () => {
     const { app } = setup();
     const { html } = await page(app, '?channel=C0DEPLOY');
-    expect(html).toContain('Approved by <b>alice</b> <span class="edited">(edited)</span>');
-    expect(html).toContain('Only visible to you <span class="to">(U0ALICE)</span>');
+    expect(html).toContain('Approved by <b><span class="mention mention-user">@alice</span></b> <span class="edited">(edited)</span>');
+    expect(html).toContain('Only visible to you <span class="to">(alice)</span>');
     expect(html.match(/\(edited\)/g)).toHaveLength(2);
+  });
+
+  it("shows mentions by the workspace's user and channel names", async () => {
+    const { app } = setup();
+    const { html } = await page(app, '?channel=C0DEPLOY');
+    expect(html).toContain('Triggered by <span class="mention mention-user">@alice</span> from <span class="mention mention-channel">#deployments</span>');
   });
 
   it('never lets message text become markup', async () => {

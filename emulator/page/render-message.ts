@@ -72,7 +72,8 @@ export function renderMessage(message: PageMessage, ctx: MessageContext, options
   const labels: string[] = [];
   if (message.ephemeralFor) {
     // Slack marks an ephemeral message "Only visible to you"; the page also says who "you" is.
-    labels.push(`<div class="ephemeral-label">👁 Only visible to you <span class="to">(${escapeHtml(message.ephemeralFor)})</span></div>`);
+    const to = ctx.lookup.userName?.(message.ephemeralFor) ?? message.ephemeralFor;
+    labels.push(`<div class="ephemeral-label">👁 Only visible to you <span class="to">(${escapeHtml(to)})</span></div>`);
   }
   if (options.repliedTo) {
     labels.push(`<div class="broadcast-label">replied to a thread: ${mrkdwnToHtml(excerpt(options.repliedTo), ctx.lookup)}</div>`);

@@ -85,11 +85,15 @@ function pane(workspace: PageWorkspace | undefined, channel: PageChannel | undef
   return `<main class="pane" id="pane" data-team="${escapeHtml(workspace.teamId)}" data-channel="${escapeHtml(channel.id)}">${header}<div class="messages" id="messages" aria-label="Messages">${body}</div>${archived}</main>`;
 }
 
-/** Mention lookup: channel names from every workspace (the page knows no user names). */
+/** Mention lookup: user and channel names from every workspace (ids are unique across them). */
 function lookupFor(workspaces: PageWorkspace[]): MessageContext {
   const channels = new Map<string, string>();
-  for (const ws of workspaces) for (const ch of ws.channels) if (!ch.isIm) channels.set(ch.id, ch.name);
-  return { lookup: { channelName: (id) => channels.get(id) } };
+  const users = new Map<string, string>();
+  for (const ws of workspaces) {
+    for (const ch of ws.channels) if (!ch.isIm) channels.set(ch.id, ch.name);
+    for (const user of ws.users ?? []) users.set(user.id, user.name);
+  }
+  return { lookup: { channelName: (id) => channels.get(id), userName: (id) => users.get(id) } };
 }
 
 function pick(workspaces: PageWorkspace[], selection: PageSelection): { workspace?: PageWorkspace; channel?: PageChannel; notice?: string } {

@@ -32,7 +32,7 @@ export const deployBlocks = [
       { type: 'static_select', action_id: 'notify', placeholder: plain('Notify a team'), options: [{ text: plain('Platform'), value: 'platform' }] },
     ],
   },
-  { type: 'context', elements: [mrkdwn(':zap: Triggered by <@U0ALICE|alice> from <#C0DEPLOY|deployments> · <!here>')] },
+  { type: 'context', elements: [mrkdwn(':zap: Triggered by <@U0ALICE> from <#C0DEPLOY|deployments> · <!here>')] },
 ];
 
 export function demoWorkspaces(): PageWorkspace[] {
@@ -41,6 +41,7 @@ export function demoWorkspaces(): PageWorkspace[] {
       teamId: 'T0ACME',
       name: 'Acme Corp',
       domain: 'acme',
+      users: [{ id: 'U0ALICE', name: 'alice' }, { id: 'U0BOB', name: 'bob' }],
       channels: [
         { id: 'C0GENERAL', name: 'general', isPrivate: false, isArchived: false, isIm: false, messages: [message({ ts: ts(0), author: 'alice', isBot: false, text: 'Good morning :wave:' })] },
         {
@@ -56,7 +57,7 @@ export function demoWorkspaces(): PageWorkspace[] {
               blocks: deployBlocks,
               replies: [
                 message({ ts: ts(2), author: 'alice', isBot: false, text: 'Smoke tests pass :white_check_mark:' }),
-                message({ ts: ts(3), text: ':white_check_mark: Approved by *alice*', edited: true }),
+                message({ ts: ts(3), text: ':white_check_mark: Approved by *<@U0ALICE>*', edited: true }),
                 message({ ts: ts(4), author: 'bob', isBot: false, text: 'Shipping the changelog :tada:', broadcast: true }),
               ],
             }),

@@ -74,8 +74,8 @@ describe('emulator page in a browser', () => {
     const first = page.locator('#messages > .message').first();
     await expect(first.locator('.reply-count').innerText()).resolves.toBe('3 replies');
     const replies = first.locator('.thread .message .message-body');
-    await expect(replies.allInnerTexts()).resolves.toEqual(['Smoke tests pass ✅', '✅ Approved by alice (edited)', 'Shipping the changelog 🎉']);
-    await expect(replies.nth(1).locator('b').innerText()).resolves.toBe('alice');
+    await expect(replies.allInnerTexts()).resolves.toEqual(['Smoke tests pass ✅', '✅ Approved by @alice (edited)', 'Shipping the changelog 🎉']);
+    await expect(replies.nth(1).locator('b').innerText()).resolves.toBe('@alice');
   });
 
   it('writes (edited) after edited messages and labels the ephemeral one', async () => {
