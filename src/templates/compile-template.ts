@@ -9,15 +9,13 @@
  *   array element  {"$if": "data.runbook_url", "then": <any>, "else"?: <any>} → dropped when falsy (no else)
  *   property value {"$if": ..., "then": ..., "else"?: ...}                 → property omitted when falsy
  */
-import type { Template } from 'liquidjs';
-import { pointer } from '../slack/block-kit/problem-list.ts';
 import { MESSAGE_TEMPLATE_FIELDS, type TemplateProblem } from './message-template.ts';
-import { hasLiquid, parseLeaf } from './template-engine.ts';
+import { hasLiquid, parseLeaf, type ParsedLeaf } from './template-engine.ts';
 import type { LeafMode } from './template-filters.ts';
 
 export type CompiledNode =
   | { kind: 'literal'; path: string; value: string | number | boolean | null }
-  | { kind: 'liquid'; path: string; mode: LeafMode; source: string; template: Template[] }
+  | { kind: 'liquid'; path: string; mode: LeafMode; source: string; leaf: ParsedLeaf }
   | { kind: 'object'; path: string; entries: Array<[string, CompiledNode]> }
   | { kind: 'array'; path: string; items: CompiledNode[] }
   | { kind: 'each'; path: string; source: string[]; as: string; template: CompiledNode }
@@ -34,6 +32,12 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SCOPE_ROOTS = ['event', 'data', 'project'] as const;
 const DIRECTIVE_KEYS = { $each: ['$each', 'as', 'template'], $if: ['$if', 'then', 'else'] } as const;
 const DEFAULT_EACH_NAME = 'item';
+
+/** JSON pointer of a child (RFC 6901 escapes only when needed: this runs for every node of a template). */
+function pointer(path: string, key: string | number): string {
+  if (typeof key === 'number' || !/[~/]/.test(key)) return `${path}/${key}`;
+  return `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+}
 
 const compiledByTemplate = new WeakMap<object, CompiledTemplate>();
 
@@ -105,7 +109,7 @@ class Compiler {
   private leaf(source: string, path: string, mode: LeafMode): CompiledNode {
     if (!hasLiquid(source)) return { kind: 'literal', path, value: source };
     try {
-      return { kind: 'liquid', path, mode, source, template: parseLeaf(source, mode) };
+      return { kind: 'liquid', path, mode, source, leaf: parseLeaf(source, mode) };
     } catch (error) {
       this.problem(path, `Liquid: ${(error as Error).message}`);
       return { kind: 'literal', path, value: '' };

@@ -33,9 +33,11 @@ const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' 
 // bare "@channel" / "@here" / "@everyone" in event data from ever becoming a broadcast. Invisible to readers.
 const BARE_BROADCAST = /@(?=(?:channel|here|everyone)\b)/gi;
 const WORD_JOINER = '\u2060';
+const NEEDS_WORK = /[&<>@]/;
 
 /** Escapes &, < and > (and defuses bare broadcast words) in text that came from event data. */
 export function escapeMrkdwn(text: string): string {
+  if (!NEEDS_WORK.test(text)) return text; // most values: one scan, no copies
   return text.replace(CONTROL, (c) => ENTITY[c]).replace(BARE_BROADCAST, '@' + WORD_JOINER);
 }
 

@@ -11,6 +11,7 @@ import { compileTemplate } from './compile-template.ts';
 import { fitBlocks, fitFallbackText } from './fit-blocks.ts';
 import type { MessageTemplate, TemplateProblem } from './message-template.ts';
 import { renderTree } from './render-tree.ts';
+import { LeafScope } from './template-engine.ts';
 
 export { checkTemplate } from './check-template.ts';
 export type { MessageTemplate, TemplateProblem } from './message-template.ts';
@@ -46,7 +47,7 @@ export function renderMessage(template: MessageTemplate, context: TemplateContex
   if (compiled.problems.length > 0) {
     throw invalid(`The message template is invalid: ${compiled.problems[0].path} ${compiled.problems[0].message}`, compiled.problems);
   }
-  const scope = { event: context.event, data: context.data ?? {}, project: context.project };
+  const scope = new LeafScope({ event: context.event, data: context.data ?? {}, project: context.project });
   // An empty notification text would be rejected (no_text); the event type still tells the reader something.
   const text = fitFallbackText(String(renderTree(compiled.text, scope) ?? ''), context.event.type);
   if (compiled.blocks === undefined) return { text };

@@ -4,7 +4,7 @@
  */
 import { ValidationError } from '../errors.ts';
 import type { CompiledNode } from './compile-template.ts';
-import { renderLeaf } from './template-engine.ts';
+import { LeafScope, renderLeaf } from './template-engine.ts';
 
 /** Marks a value that disappears: a false `$if` without `else`. */
 const OMIT: unique symbol = Symbol('omit');
@@ -13,18 +13,18 @@ type Rendered = unknown;
 export type Scope = Record<string, unknown>;
 
 /** Renders a node; a node that renders to nothing yields undefined. */
-export function renderTree(node: CompiledNode, scope: Scope): unknown {
+export function renderTree(node: CompiledNode, scope: LeafScope): unknown {
   const value = render(node, scope);
   return value === OMIT ? undefined : value;
 }
 
-function render(node: CompiledNode, scope: Scope): Rendered | typeof OMIT {
+function render(node: CompiledNode, scope: LeafScope): Rendered | typeof OMIT {
   switch (node.kind) {
     case 'literal':
       return node.value;
     case 'liquid':
       try {
-        return renderLeaf(node.template, node.mode, scope);
+        return renderLeaf(node.leaf, node.mode, scope);
       } catch (error) {
         throw new ValidationError(
           `The template could not be rendered at ${node.path}: ${(error as Error).message}`,
@@ -46,7 +46,7 @@ function render(node: CompiledNode, scope: Scope): Rendered | typeof OMIT {
       return out;
     }
     case 'if':
-      if (isTruthy(resolvePath(scope, node.source))) return render(node.then, scope);
+      if (isTruthy(resolvePath(scope.variables, node.source))) return render(node.then, scope);
       return node.else ? render(node.else, scope) : OMIT;
     case 'each': {
       // Only reached outside an array, which compileTemplate rejects; render as one expansion.
@@ -57,16 +57,16 @@ function render(node: CompiledNode, scope: Scope): Rendered | typeof OMIT {
   }
 }
 
-function appendTo(out: unknown[], node: CompiledNode, scope: Scope): void {
+function appendTo(out: unknown[], node: CompiledNode, scope: LeafScope): void {
   if (node.kind !== 'each') {
     const value = render(node, scope);
     if (value !== OMIT) out.push(value);
     return;
   }
-  const items = resolvePath(scope, node.source);
+  const items = resolvePath(scope.variables, node.source);
   if (!Array.isArray(items)) return;
   for (const item of items) {
-    const value = render(node.template, { ...scope, [node.as]: item });
+    const value = render(node.template, new LeafScope({ ...scope.variables, [node.as]: item }));
     if (value !== OMIT) out.push(value);
   }
 }

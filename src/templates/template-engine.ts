@@ -1,10 +1,12 @@
 /**
  * The Liquid engines behind templates: one escaping every `{{ }}` for mrkdwn, one for text Slack shows
  * literally. Each template string is parsed once and cached by its content, then rendered
- * synchronously, because ingest renders thousands of messages a second.
+ * synchronously, because ingest renders thousands of messages a second: through fast-liquid's
+ * compiled closure when the string allows it, through liquidjs otherwise.
  * No file access: include/render/layout are removed, so a template cannot read the server's files.
  */
-import { Liquid, type Template } from 'liquidjs';
+import { Context, Liquid, type Template } from 'liquidjs';
+import { compileFast, type FastTemplate } from './fast-liquid.ts';
 import { mrkdwnOutputEscape } from './mrkdwn-escape.ts';
 import { registerTemplateFilters, type LeafMode } from './template-filters.ts';
 
@@ -32,7 +34,14 @@ function createEngine(mode: LeafMode): Liquid {
 }
 
 const engines: Record<LeafMode, Liquid> = { mrkdwn: createEngine('mrkdwn'), plain: createEngine('plain') };
-const parsed: Record<LeafMode, Map<string, Template[]>> = { mrkdwn: new Map(), plain: new Map() };
+
+/** A parsed template string: liquidjs's templates, plus the compiled fast renderer when there is one. */
+export interface ParsedLeaf {
+  templates: Template[];
+  fast: FastTemplate | null;
+}
+
+const parsed: Record<LeafMode, Map<string, ParsedLeaf>> = { mrkdwn: new Map(), plain: new Map() };
 
 /** True when the string contains Liquid markup; other strings are copied as they are. */
 export function hasLiquid(source: string): boolean {
@@ -40,17 +49,39 @@ export function hasLiquid(source: string): boolean {
 }
 
 /** Parses (or fetches from the cache) one template string. Throws liquidjs errors on bad syntax. */
-export function parseLeaf(source: string, mode: LeafMode): Template[] {
+export function parseLeaf(source: string, mode: LeafMode): ParsedLeaf {
   const cache = parsed[mode];
   const hit = cache.get(source);
   if (hit) return hit;
-  const template = engines[mode].parse(source);
+  const templates = engines[mode].parse(source);
+  const leaf: ParsedLeaf = { templates, fast: compileFast(templates) };
   if (cache.size >= MAX_CACHED_TEMPLATES) cache.delete(cache.keys().next().value as string);
-  cache.set(source, template);
-  return template;
+  cache.set(source, leaf);
+  return leaf;
 }
 
-/** Renders a parsed template string against a scope. Throws liquidjs RenderError. */
-export function renderLeaf(template: Template[], mode: LeafMode, scope: object): string {
-  return engines[mode].renderSync(template, scope, RENDER_LIMITS) as string;
+/**
+ * The variables one part of a message renders with (the event, or an `$each` item on top of it),
+ * and the liquidjs Context the fast renderer reads them through: created once, shared by every string.
+ * Both engines have the same options but the escape, so one Context serves both.
+ */
+export class LeafScope {
+  private context: Context | undefined;
+  constructor(readonly variables: Record<string, unknown>) {}
+
+  liquidContext(): Context {
+    this.context ??= new Context(this.variables, engines.mrkdwn.options, { sync: true, ...RENDER_LIMITS }, { liquid: engines.mrkdwn });
+    return this.context;
+  }
+}
+
+/** Renders a parsed template string. Throws liquidjs RenderError (or the filter's error). */
+export function renderLeaf(leaf: ParsedLeaf, mode: LeafMode, scope: LeafScope): string {
+  if (leaf.fast) return leaf.fast(scope.liquidContext());
+  return renderLeafWithLiquidjs(leaf, mode, scope.variables);
+}
+
+/** The reference path: liquidjs renders the string itself, in a fresh Context. */
+export function renderLeafWithLiquidjs(leaf: ParsedLeaf, mode: LeafMode, variables: object): string {
+  return engines[mode].renderSync(leaf.templates, variables, RENDER_LIMITS) as string;
 }

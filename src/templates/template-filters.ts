@@ -50,7 +50,8 @@ function toDate(value: unknown): Date | null {
 }
 
 function utcFallback(date: Date): string {
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const iso = date.toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
 function pluralCount(value: unknown): number {
