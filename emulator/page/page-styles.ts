@@ -47,6 +47,8 @@ a:hover{text-decoration:underline}
 .ephemeral-label .to{color:#8d8d8d}
 .broadcast-label{font-size:13px;color:#616061}
 .edited{font-size:13px;color:#616061}
+.avatar-tombstone{background:#f8f8f8;color:#868686;font-size:16px;border:1px solid #e8e8e8}
+.tombstone-text{color:#616061;font-style:italic;margin-top:8px}
 .thread-summary{display:flex;align-items:center;gap:8px;margin-top:6px;padding:4px 6px;margin-left:-6px;border:1px solid transparent;border-radius:6px;max-width:600px;font-size:13px}
 .thread-summary:hover{border-color:#dddddd;background:#fff}
 .thread-avatars{display:flex;gap:3px}

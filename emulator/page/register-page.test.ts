@@ -115,6 +115,29 @@ describe('GET / messages', () => {
     expect(html).toContain('replied to a thread: Deploy finished: api v2.14.0 in production');
   });
 
+  it('shows a broadcast reply once in the channel when the source lists it at top level too', async () => {
+    const { app, source } = setup();
+    source.update((ws) => {
+      const channel = ws[0]!.channels[1]!;
+      const reply = channel.messages[0]!.replies[2]!;
+      channel.messages.push({ ...reply, replies: [] });
+    });
+    const { html } = await page(app, '?channel=C0DEPLOY');
+    expect(html.match(/Shipping the changelog/g)).toHaveLength(2);
+    expect(html.match(/replied to a thread/g)).toHaveLength(1);
+  });
+
+  it('keeps a deleted parent as a tombstone with its thread', async () => {
+    const { app, source } = setup();
+    source.update((ws) => {
+      const parent = ws[0]!.channels[1]!.messages[0]!;
+      Object.assign(parent, { author: '', isBot: false, text: 'This message was deleted.', blocks: undefined });
+    });
+    const { html } = await page(app, '?channel=C0DEPLOY');
+    expect(html).toContain('<div class="message-body tombstone-text">This message was deleted.</div>');
+    expect(html).toContain('<span class="reply-count">3 replies</span>');
+  });
+
   it('writes (edited) after an edited message and labels ephemeral ones', async () => {
     const { app } = setup();
     const { html } = await page(app, '?channel=C0DEPLOY');

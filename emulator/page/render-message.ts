@@ -62,7 +62,17 @@ interface MessageOptions {
   repliedTo?: PageMessage;
 }
 
+/**
+ * A deleted message that still has a thread stays as a tombstone with no author, as in Slack
+ * ("This message was deleted."), so its replies keep their place.
+ */
+function renderTombstone(message: PageMessage, ctx: MessageContext): string {
+  const id = `msg-${escapeHtml(message.ts.replace('.', '-'))}`;
+  return `<div class="message tombstone" id="${id}" data-ts="${escapeHtml(message.ts)}"><div class="avatar avatar-tombstone" aria-hidden="true">🗑</div><div class="message-main"><div class="message-body tombstone-text">${escapeHtml(message.text)}</div>${renderThread(message, ctx)}</div></div>`;
+}
+
 export function renderMessage(message: PageMessage, ctx: MessageContext, options: MessageOptions = {}): string {
+  if (!message.author.trim() && !options.inThread) return renderTombstone(message, ctx);
   const classes = ['message'];
   if (message.ephemeralFor) classes.push('ephemeral');
   // A broadcast reply drawn in the channel is a channel message; the same reply in its thread is not.

@@ -6,7 +6,7 @@
  */
 import { escapeHtml } from './escape-html.ts';
 import { PAGE_STYLES } from './page-styles.ts';
-import type { PageChannel, PageWorkspace } from './page-source.ts';
+import type { PageChannel, PageMessage, PageWorkspace } from './page-source.ts';
 import { compareTs, renderMessage, type MessageContext } from './render-message.ts';
 
 export interface PageSelection {
@@ -57,16 +57,24 @@ ${ims.length ? `<div class="sidebar-label">Direct messages</div>${ims.map(link).
   return `<nav class="sidebar" id="sidebar" aria-label="Workspaces and channels">${sections.join('')}</nav>`;
 }
 
-/** The channel's timeline: top-level messages plus replies broadcast to the channel, by ts. */
+/**
+ * The channel's timeline, by ts: top-level messages plus replies broadcast to the channel. A
+ * broadcast reply may come as a top-level message flagged `broadcast`, in its parent's replies,
+ * or both; either way it shows once in the channel, as "replied to a thread: …".
+ */
 function timeline(channel: PageChannel, ctx: MessageContext): string {
+  const parentOf = new Map<string, PageMessage>();
+  for (const message of channel.messages) for (const reply of message.replies) if (reply.broadcast) parentOf.set(reply.ts, message);
   const entries: { ts: string; html: () => string }[] = [];
-  const seen = new Set(channel.messages.map((m) => m.ts));
+  const topLevel = new Set(channel.messages.map((m) => m.ts));
   for (const message of channel.messages) {
-    entries.push({ ts: message.ts, html: () => renderMessage(message, ctx) });
-    for (const reply of message.replies) {
-      // reply_broadcast: Slack shows the reply in the channel too, "replied to a thread: …"
-      if (reply.broadcast && !seen.has(reply.ts)) entries.push({ ts: reply.ts, html: () => renderMessage(reply, ctx, { inThread: true, repliedTo: message }) });
-    }
+    const parent = message.broadcast ? parentOf.get(message.ts) : undefined;
+    entries.push({ ts: message.ts, html: () => renderMessage(message, ctx, parent ? { inThread: true, repliedTo: parent } : {}) });
+  }
+  for (const [ts, parent] of parentOf) {
+    // reply_broadcast: Slack shows the reply in the channel too [D-POST]
+    const reply = parent.replies.find((r) => r.ts === ts)!;
+    if (!topLevel.has(ts)) entries.push({ ts, html: () => renderMessage(reply, ctx, { inThread: true, repliedTo: parent }) });
   }
   entries.sort((a, b) => compareTs(a.ts, b.ts));
   return entries.map((e) => e.html()).join('');
