@@ -8,6 +8,7 @@
  *   ...
  *   await slack.close();
  */
+import { WebClient, type Logger, LogLevel, type WebClientOptions } from '@slack/web-api';
 import type { Clock } from '../../src/clock.ts';
 import { EmulatorControlClient } from '../../emulator/control/emulator-control-client.ts';
 import type { RateLimitConfig } from '../../emulator/rate-limits/rate-limit-config.ts';
@@ -87,4 +88,23 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     defaultWorkspace: describeDefault(emulator, running.url),
     close: () => running.close(),
   };
+}
+
+/** A logger that says nothing: the official clients log every Slack error, which clutters test output. */
+export const silentLogger: Logger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  setLevel() {},
+  getLevel: () => LogLevel.ERROR,
+  setName() {},
+};
+
+/**
+ * The official WebClient pointed at an emulator, with retries off (so a test sees each answer) and
+ * a silent logger. Pass options to change either.
+ */
+export function emulatorWebClient(apiUrl: string, token?: string, options: WebClientOptions = {}): WebClient {
+  return new WebClient(token, { slackApiUrl: apiUrl, retryConfig: { retries: 0 }, logger: silentLogger, ...options });
 }
