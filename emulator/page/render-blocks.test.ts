@@ -167,6 +167,10 @@ describe('renderMessageBody', () => {
     expect(renderMessageBody({ text: 'hi' }, { suffix: '<span class="edited">(edited)</span>' })).toBe('<div class="bk-text">hi <span class="edited">(edited)</span></div>');
   });
 
+  it('puts (edited) inside a quote that ends the text', () => {
+    expect(renderMessageBody({ text: 'a\n> quoted' }, { suffix: '(edited)' })).toBe('<div class="bk-text">a<blockquote>quoted (edited)</blockquote></div>');
+  });
+
   it('renders attachments after the body, with no empty text when text is empty', () => {
     const html = renderMessageBody({ text: '', attachments: [{ color: 'good', text: 'ok' }] });
     expect(html).toMatch(/^<div class="attachment"/);

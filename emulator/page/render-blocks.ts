@@ -150,7 +150,12 @@ export function renderMessageBody(message: { text: string; blocks?: unknown[]; a
   const text = message.text ?? '';
   let body: string;
   if (blocks.length) body = `${renderBlocks(blocks, lookup)}${suffix ? `<div class="bk-suffix">${suffix}</div>` : ''}`;
-  else if (text !== '' || suffix) body = `<div class="bk-text">${mrkdwnToHtml(text, lookup)}${suffix ? ` ${suffix}` : ''}</div>`;
+  else if (text !== '' || suffix) {
+    const html = mrkdwnToHtml(text, lookup);
+    // Slack writes "(edited)" at the end of the last line, inside a closing quote too.
+    const withSuffix = !suffix ? html : html.endsWith('</blockquote>') ? `${html.slice(0, -'</blockquote>'.length)} ${suffix}</blockquote>` : `${html} ${suffix}`;
+    body = `<div class="bk-text">${withSuffix}</div>`;
+  }
   else body = '';
   const attachments = asArray(message.attachments);
   return attachments.length ? `${body}${renderAttachments(attachments, lookup)}` : body;

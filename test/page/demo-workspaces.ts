@@ -15,25 +15,42 @@ export function message(fields: Partial<PageMessage> & { ts: string; text: strin
   return { author: 'Switchboard', isBot: true, edited: false, replies: [], ...fields };
 }
 
-export const deployBlocks = [
-  { type: 'header', text: plain('Deploy finished :rocket:') },
-  { type: 'section', text: mrkdwn('*api* `v2.14.0` is live in *production*. <https://deploys.example.test/812|View deploy #812>') },
-  {
-    type: 'section',
-    fields: [mrkdwn('*Service*\napi'), mrkdwn('*Environment*\nproduction'), mrkdwn('*Version*\nv2.14.0'), mrkdwn('*Duration*\n4m 12s')],
-  },
-  {
-    type: 'actions',
-    block_id: 'deploy-812',
-    elements: [
-      { type: 'button', action_id: 'approve', text: plain('Approve'), style: 'primary', value: '812' },
-      { type: 'button', action_id: 'rollback', text: plain('Roll back'), style: 'danger', value: '812' },
-      { type: 'button', action_id: 'logs', text: plain('View logs'), url: 'https://deploys.example.test/812/logs' },
-      { type: 'static_select', action_id: 'notify', placeholder: plain('Notify a team'), options: [{ text: plain('Platform'), value: 'platform' }] },
-    ],
-  },
-  { type: 'context', elements: [mrkdwn(':zap: Triggered by <@U0ALICE> from <#C0DEPLOY|deployments> · <!here>')] },
-];
+/** The deploy announcement; `ids` names the mentioned user and channel. */
+export function deployBlocks(ids: { alice: string; deployments: string }): unknown[] {
+  return [
+    { type: 'header', text: plain('Deploy finished :rocket:') },
+    { type: 'section', text: mrkdwn('*api* `v2.14.0` is live in *production*. <https://deploys.example.test/812|View deploy #812>') },
+    {
+      type: 'section',
+      fields: [mrkdwn('*Service*\napi'), mrkdwn('*Environment*\nproduction'), mrkdwn('*Version*\nv2.14.0'), mrkdwn('*Duration*\n4m 12s')],
+    },
+    {
+      type: 'actions',
+      block_id: 'deploy-812',
+      elements: [
+        { type: 'button', action_id: 'approve', text: plain('Approve'), style: 'primary', value: '812' },
+        { type: 'button', action_id: 'rollback', text: plain('Roll back'), style: 'danger', value: '812' },
+        { type: 'button', action_id: 'logs', text: plain('View logs'), url: 'https://deploys.example.test/812/logs' },
+        { type: 'static_select', action_id: 'notify', placeholder: plain('Notify a team'), options: [{ text: plain('Platform'), value: 'platform' }] },
+      ],
+    },
+    { type: 'context', elements: [mrkdwn(`:zap: Triggered by <@${ids.alice}> from <#${ids.deployments}> · <!here>`)] },
+  ];
+}
+
+/** An incident attachment with a red bar and two short fields. */
+export const incidentAttachment = {
+  color: 'danger',
+  title: 'Incident #42 opened',
+  text: 'Checkout is degraded. _Paging on-call._',
+  fields: [
+    { title: 'Severity', value: 'SEV-2', short: true },
+    { title: 'Owner', value: 'payments', short: true },
+  ],
+};
+
+export const ALERT_TEXT = ':rotating_light: *Error rate above 2%* on `checkout`\n> p95 latency 1.8s\n> 5xx: 2.4%';
+export const HOSTILE_TEXT = 'Hello <script>window.injected = true</script><img src=x onerror="window.injected=true"> &lt;b&gt;not bold&lt;/b&gt;';
 
 export function demoWorkspaces(): PageWorkspace[] {
   return [
@@ -54,7 +71,7 @@ export function demoWorkspaces(): PageWorkspace[] {
             message({
               ts: ts(1),
               text: 'Deploy finished: api v2.14.0 in production',
-              blocks: deployBlocks,
+              blocks: deployBlocks({ alice: 'U0ALICE', deployments: 'C0DEPLOY' }),
               replies: [
                 message({ ts: ts(2), author: 'alice', isBot: false, text: 'Smoke tests pass :white_check_mark:' }),
                 message({ ts: ts(3), text: ':white_check_mark: Approved by *<@U0ALICE>*', edited: true }),
@@ -63,7 +80,7 @@ export function demoWorkspaces(): PageWorkspace[] {
             }),
             message({
               ts: ts(5),
-              text: ':rotating_light: *Error rate above 2%* on `checkout`\n> p95 latency 1.8s\n> 5xx: 2.4%',
+              text: ALERT_TEXT,
               edited: true,
             }),
             message({
@@ -74,9 +91,9 @@ export function demoWorkspaces(): PageWorkspace[] {
             message({
               ts: ts(7),
               text: '',
-              attachments: [{ color: 'danger', title: 'Incident #42 opened', text: 'Checkout is degraded. _Paging on-call._', fields: [{ title: 'Severity', value: 'SEV-2', short: true }, { title: 'Owner', value: 'payments', short: true }] }],
+              attachments: [incidentAttachment],
             }),
-            message({ ts: ts(8), author: 'mallory', isBot: false, text: 'Hello <script>window.injected = true</script><img src=x onerror="window.injected=true"> &lt;b&gt;not bold&lt;/b&gt;' }),
+            message({ ts: ts(8), author: 'mallory', isBot: false, text: HOSTILE_TEXT }),
           ],
         },
         { id: 'G0INCIDENT', name: 'incidents', isPrivate: true, isArchived: false, isIm: false, messages: [] },
