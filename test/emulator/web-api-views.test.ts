@@ -89,12 +89,12 @@ describe('views.push', () => {
 describe('views.update', () => {
   it('updates by view_id or external_id, and rejects a stale hash', async () => {
     const opened = await web.views.open({ trigger_id: await trigger(), view: modal('Loading', { external_id: 'approval-42' }) });
-    const byId = await web.views.update({ view_id: opened.view?.id, view: modal('Loaded', { external_id: 'approval-42' }), hash: opened.view?.hash });
+    const byId = await web.views.update({ view_id: opened.view?.id as string, view: modal('Loaded', { external_id: 'approval-42' }), hash: opened.view?.hash });
     expect(byId.view).toMatchObject({ id: opened.view?.id, title: { text: 'Loaded' } });
     expect(byId.view?.hash).not.toBe(opened.view?.hash);
     const byExternal = await web.views.update({ external_id: 'approval-42', view: modal('Done', { external_id: 'approval-42' }) });
     expect(byExternal.view?.title?.text).toBe('Done');
-    expect((await slackError(web.views.update({ view_id: opened.view?.id, view: modal('Stale'), hash: opened.view?.hash }))).error).toBe('hash_conflict');
+    expect((await slackError(web.views.update({ view_id: opened.view?.id as string, view: modal('Stale'), hash: opened.view?.hash }))).error).toBe('hash_conflict');
   });
 
   it('answers not_found for an unknown view', async () => {
