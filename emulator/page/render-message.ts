@@ -33,12 +33,14 @@ export function compareTs(a: string, b: string): number {
   return af.padEnd(6, '0').localeCompare(bf.padEnd(6, '0'));
 }
 
-const TIME = new Intl.DateTimeFormat('en-US', { hour: 'numeric', minute: '2-digit' });
+// Rendered in UTC on the server; the page's script rewrites every <time> in the reader's own zone,
+// as the Slack client shows times in the viewer's local time.
+const TIME = new Intl.DateTimeFormat('en-US', { hour: 'numeric', minute: '2-digit', timeZone: 'UTC' });
 
-function time(ts: string): string {
+function time(ts: string, className: string): string {
   const date = tsToDate(ts);
   if (Number.isNaN(date.getTime())) return '';
-  return `<time class="message-time" datetime="${date.toISOString()}" title="${escapeHtml(ts)}">${TIME.format(date)}</time>`;
+  return `<time class="${className}" datetime="${date.toISOString()}" title="${escapeHtml(ts)}">${TIME.format(date)} UTC</time>`;
 }
 
 function replyCount(n: number): string {
@@ -88,7 +90,7 @@ export function renderMessage(message: PageMessage, ctx: MessageContext, options
   if (options.repliedTo) {
     labels.push(`<div class="broadcast-label">replied to a thread: ${mrkdwnToHtml(excerpt(options.repliedTo), ctx.lookup)}</div>`);
   }
-  const head = `<div class="message-head"><span class="author">${escapeHtml(message.author)}</span>${message.isBot ? '<span class="badge-app">APP</span>' : ''}${time(message.ts)}</div>`;
+  const head = `<div class="message-head"><span class="author">${escapeHtml(message.author)}</span>${message.isBot ? '<span class="badge-app">APP</span>' : ''}${time(message.ts, 'message-time')}</div>`;
   const suffix = message.edited ? '<span class="edited">(edited)</span>' : '';
   const body = `<div class="message-body">${renderMessageBody(message, { lookup: ctx.lookup, suffix })}</div>`;
   const alsoSent = inThreadPane && message.broadcast ? '<div class="broadcast-label">Also sent to the channel</div>' : '';
@@ -102,8 +104,7 @@ function renderThread(parent: PageMessage, ctx: MessageContext): string {
   if (replies.length === 0) return '';
   const authors = [...new Set(replies.map((r) => r.author))].slice(0, 5);
   const last = replies[replies.length - 1]!;
-  const lastTime = tsToDate(last.ts);
-  const lastReply = Number.isNaN(lastTime.getTime()) ? '' : `<span class="last-reply">Last reply at ${TIME.format(lastTime)}</span>`;
+  const lastReply = `<span class="last-reply">Last reply at ${time(last.ts, 'reply-time')}</span>`;
   const summary = `<div class="thread-summary"><span class="thread-avatars">${authors.map(avatar).join('')}</span><span class="reply-count">${replyCount(replies.length)}</span>${lastReply}</div>`;
   const items = replies.map((r) => renderMessage(r, ctx, { inThread: true })).join('');
   return `${summary}<div class="thread" aria-label="Thread replies">${items}</div>`;

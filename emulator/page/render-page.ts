@@ -122,6 +122,11 @@ const LIVE_SCRIPT = `(() => {
   const live = document.getElementById('live');
   const list = () => document.getElementById('messages');
   const down = () => { const l = list(); if (l) l.scrollTop = l.scrollHeight; };
+  const localTimes = () => {
+    for (const t of document.querySelectorAll('time[datetime]')) {
+      t.textContent = new Date(t.getAttribute('datetime')).toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
+    }
+  };
   let busy = false, again = false;
   async function refresh() {
     if (busy) { again = true; return; }
@@ -137,6 +142,7 @@ const LIVE_SCRIPT = `(() => {
         if (next && current) current.replaceWith(next);
       }
       document.title = doc.title;
+      localTimes();
       if (atBottom) down(); else if (list()) list().scrollTop = scroll;
       document.body.dataset.refreshes = String(Number(document.body.dataset.refreshes || 0) + 1);
     } catch { /* the next change retries */ } finally {
@@ -144,6 +150,7 @@ const LIVE_SCRIPT = `(() => {
       if (again) { again = false; refresh(); }
     }
   }
+  localTimes();
   down();
   const events = new EventSource(${JSON.stringify(PAGE_EVENTS_PATH)});
   events.addEventListener('open', () => live.classList.add('on'));

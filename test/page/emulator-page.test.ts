@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { WebClient } from '@slack/web-api';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.ts';
 import { postMessage } from '../../emulator/state/message-store.ts';
 import { MessageSource } from '../../emulator/state/model.ts';
 import { type StartedEmulator, startEmulator } from '../helpers/emulator.ts';
@@ -60,14 +61,16 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`The emulator page test drives Chromium at ${CHROMIUM}, which is missing. Install it with: apt-get install -y chromium`);
   }
-  // Not a rate-limit test: several posts to one channel in a row are fine here.
-  slack = await startEmulator({ rateLimits: { enabled: false } });
+  // Not a rate-limit test: several posts to one channel in a row are fine here. A fixed clock keeps
+  // the times in the screenshot the same from run to run.
+  slack = await startEmulator({ rateLimits: { enabled: false }, clock: new ManualClock(Date.UTC(2026, 0, 15, 9, 41)) });
   web = new WebClient(slack.defaultWorkspace.botToken, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
   channel = slack.defaultWorkspace.channels.deployments!;
   await postConversation();
 
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-  page = await browser.newPage({ viewport: { width: 1280, height: 1120 } });
+  // The page shows times in the reader's zone; fix it so the screenshot is the same everywhere.
+  page = await browser.newPage({ viewport: { width: 1280, height: 1120 }, timezoneId: 'America/New_York', locale: 'en-US' });
   await page.goto(`${slack.url}/?team=${slack.defaultWorkspace.teamId}&channel=${channel}`);
 });
 
@@ -121,6 +124,11 @@ describe('emulator page in a browser', () => {
   it('shows the broadcast reply in the channel as well', async () => {
     const broadcast = page.locator('#messages > .message', { hasText: 'replied to a thread' });
     await expect(broadcast.locator('.message-body').innerText()).resolves.toBe('Shipping the changelog 🎉');
+  });
+
+  it("shows times in the reader's own time zone", async () => {
+    // 09:41 UTC on 15 January is 4:41 AM in New York
+    await expect(page.locator('.message-time').first().innerText()).resolves.toBe('4:41 AM');
   });
 
   it('writes (edited) after edited messages and labels the ephemeral one', async () => {
