@@ -1,5 +1,7 @@
 import { Hono } from 'hono';
-import { describe, expect, it } from 'vitest';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { describe, expect, it, vi } from 'vitest';
 import { demoWorkspaces, message, ts } from '../../test/page/demo-workspaces.ts';
 import { createFakePageSource } from './fake-page-source.ts';
 import { registerPage } from './register-page.ts';
@@ -179,5 +181,22 @@ describe('GET /_page/events', () => {
 
     await reader.cancel();
     expect(source.listenerCount()).toBe(0);
+  });
+
+  it('unsubscribes when a browser over real HTTP goes away', async () => {
+    const { app, source } = setup();
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((done) => server.once('listening', () => done()));
+    try {
+      const abort = new AbortController();
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/_page/events`, { signal: abort.signal });
+      const reader = res.body!.getReader();
+      await reader.read();
+      expect(source.listenerCount()).toBe(1);
+      abort.abort();
+      await vi.waitFor(() => expect(source.listenerCount()).toBe(0));
+    } finally {
+      server.close();
+    }
   });
 });
