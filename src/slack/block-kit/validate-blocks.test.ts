@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BLOCK_KIT_LIMITS as L } from './limits.ts';
 import { validateBlocks } from './validate-blocks.ts';
+import { ELEMENTS_BY_CONTAINER } from './validate-elements.ts';
 
 const x = (n: number) => 'x'.repeat(n);
 const plain = (text: string) => ({ type: 'plain_text', text });
@@ -263,3 +264,43 @@ describe('validateBlocks: surfaces', () => {
     for (const surface of ['message', 'modal', 'home'] as const) expect(validateBlocks(input, surface)).toEqual([]);
   });
 });
+
+describe('validateBlocks: rich_text', () => {
+  const rich = (elements: unknown[]) => [{ type: 'rich_text', elements }];
+
+  it('accepts sections, lists, quotes and preformatted runs', () => {
+    const blocks = rich([
+      { type: 'rich_text_section', elements: [{ type: 'text', text: 'a', style: { bold: true } }, { type: 'link', url: 'https://e.test' }, { type: 'emoji', name: 'tada' }] },
+      { type: 'rich_text_list', style: 'bullet', indent: 1, elements: [{ type: 'rich_text_section', elements: [{ type: 'channel', channel_id: 'C1' }] }] },
+      { type: 'rich_text_quote', elements: [{ type: 'broadcast', range: 'here' }] },
+      { type: 'rich_text_preformatted', elements: [{ type: 'date', timestamp: 1767261600 }] },
+    ]);
+    expect(validateBlocks(blocks, 'message')).toEqual([]);
+  });
+
+  it('reports unknown containers and inline elements, a missing list style and a missing field', () => {
+    expect(validateBlocks(rich([{ type: 'rich_text_table', elements: [] }]), 'message')).toEqual([
+      { path: '/blocks/0/elements/0/type', message: 'unsupported type: rich_text_table' },
+    ]);
+    expect(validateBlocks(rich([{ type: 'rich_text_section', elements: [{ type: 'sparkle' }] }]), 'message')).toEqual([
+      { path: '/blocks/0/elements/0/elements/0/type', message: 'unsupported type: sparkle' },
+    ]);
+    expect(validateBlocks(rich([{ type: 'rich_text_list', elements: [] }]), 'message')).toEqual([
+      { path: '/blocks/0/elements/0', message: 'missing required field: style' },
+    ]);
+    expect(validateBlocks(rich([{ type: 'rich_text_section', elements: [{ type: 'link' }] }]), 'message')).toEqual([
+      { path: '/blocks/0/elements/0/elements/0', message: 'missing required field: url' },
+    ]);
+  });
+});
+
+describe('validateBlocks: every accepted element type is checked', () => {
+  it('validates a bare element of each type a container accepts without failing', () => {
+    for (const type of ELEMENTS_BY_CONTAINER.actions) expect(() => validateBlocks(actions({ type }), 'message')).not.toThrow();
+    for (const type of ELEMENTS_BY_CONTAINER.input) {
+      expect(() => validateBlocks([{ type: 'input', label: plain('l'), element: { type } }], 'modal')).not.toThrow();
+    }
+    for (const type of ELEMENTS_BY_CONTAINER.accessory) expect(() => validateBlocks([{ type: 'section', text: mrkdwn('t'), accessory: { type } }], 'message')).not.toThrow();
+  });
+});
+
