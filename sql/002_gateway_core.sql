@@ -63,9 +63,6 @@ CREATE TABLE destinations (
   status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'needs_attention', 'disabled')),
   status_reason text,
   status_hint text,
-  -- Per-destination order: each planned delivery takes the next number under this row's lock,
-  -- so numbers are handed out in commit order.
-  last_seq bigint NOT NULL DEFAULT 0,
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now()
 );
@@ -106,7 +103,11 @@ CREATE TABLE deliveries (
   project_id text NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
   event_id text NOT NULL REFERENCES events (id) ON DELETE CASCADE,
   destination_id text NOT NULL REFERENCES destinations (id) ON DELETE CASCADE,
-  seq bigint NOT NULL,
+  -- Order of acceptance. One global sequence, not a counter per destination: taking a number
+  -- needs no lock, so concurrent ingests do not queue behind each other. An event accepted after
+  -- another's 202 always gets a larger number; two concurrent ones may commit in either order,
+  -- and either order is right for them.
+  seq bigserial NOT NULL,
   status text NOT NULL DEFAULT 'pending'
     CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'dead', 'expired', 'cancelled')),
   message jsonb NOT NULL,
@@ -121,18 +122,40 @@ CREATE TABLE deliveries (
   slack_ts text,
   sent_at timestamptz,
   created_at timestamptz NOT NULL DEFAULT now(),
-  updated_at timestamptz NOT NULL DEFAULT now(),
-  UNIQUE (destination_id, seq)
+  updated_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX deliveries_event ON deliveries (event_id);
 CREATE INDEX deliveries_due ON deliveries (destination_id, seq) WHERE status IN ('pending', 'sending');
 CREATE INDEX deliveries_project_created ON deliveries (project_id, created_at DESC, id DESC);
 
--- Wakes delivery workers (LISTEN deliveries_ready) as soon as work is committed.
-CREATE FUNCTION notify_deliveries_ready() RETURNS trigger LANGUAGE plpgsql AS $$
+
+-- Ingest keeps each project's routing table (destinations, event types, name) and API key lookups
+-- in memory; these notifications tell every process when to drop them. The payload is the
+-- project id ('' for API keys, whose cache is small and cleared whole).
+CREATE FUNCTION notify_project_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM pg_notify('deliveries_ready', '');
+  PERFORM pg_notify('project_changed', coalesce(NEW.project_id, OLD.project_id));
   RETURN NULL;
 END $$;
-CREATE TRIGGER deliveries_ready AFTER INSERT ON deliveries
-  FOR EACH STATEMENT EXECUTE FUNCTION notify_deliveries_ready();
+CREATE TRIGGER destinations_changed AFTER INSERT OR UPDATE OR DELETE ON destinations
+  FOR EACH ROW EXECUTE FUNCTION notify_project_changed();
+CREATE TRIGGER event_types_changed AFTER INSERT OR UPDATE OR DELETE ON event_types
+  FOR EACH ROW EXECUTE FUNCTION notify_project_changed();
+
+CREATE FUNCTION notify_project_row_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('project_changed', coalesce(NEW.id, OLD.id));
+  RETURN NULL;
+END $$;
+CREATE TRIGGER projects_changed AFTER UPDATE OR DELETE ON projects
+  FOR EACH ROW EXECUTE FUNCTION notify_project_row_changed();
+
+CREATE FUNCTION notify_api_keys_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  -- last_used_at bookkeeping does not change who may call.
+  IF TG_OP = 'UPDATE' AND NEW.revoked_at IS NOT DISTINCT FROM OLD.revoked_at THEN RETURN NULL; END IF;
+  PERFORM pg_notify('api_keys_changed', '');
+  RETURN NULL;
+END $$;
+CREATE TRIGGER api_keys_changed AFTER UPDATE OR DELETE ON api_keys
+  FOR EACH ROW EXECUTE FUNCTION notify_api_keys_changed();

@@ -9,6 +9,9 @@ import type { Config } from './config.ts';
 import { migrate } from './db/migrate.ts';
 import { openDatabase } from './db/open-database.ts';
 import { createHttpApp } from './http/create-http-app.ts';
+import { ApiKeyCache } from './projects/api-key-cache.ts';
+import { IngestBatcher } from './ingest/ingest-batcher.ts';
+import { ProjectCatalog } from './ingest/project-catalog.ts';
 import { createLogger, type Logger } from './logging/create-logger.ts';
 import { ensureAdminKey } from './projects/admin-key.ts';
 import { resolveKeyring } from './secrets/encryption-key-config.ts';
@@ -36,7 +39,11 @@ export async function startGateway(config: Config, options: { logger?: Logger; c
     }
 
     const { generatedKey } = await ensureAdminKey(db, config.adminKey);
-    const ctx: AppContext = { db, config, keyring: resolved.keyring, logger, clock: options.clock ?? systemClock };
+    const catalog = new ProjectCatalog(db);
+    await catalog.start(db);
+  const apiKeys = new ApiKeyCache(db);
+  await apiKeys.start();
+    const ctx: AppContext = { db, config, keyring: resolved.keyring, logger, clock: options.clock ?? systemClock, catalog, apiKeys, ingest: new IngestBatcher(db, catalog) };
     const app = createHttpApp(ctx);
 
     const server = await new Promise<ServerType>((resolve) => {
@@ -53,6 +60,8 @@ export async function startGateway(config: Config, options: { logger?: Logger; c
       generatedAdminKey: generatedKey,
       async close() {
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        await catalog.stop();
+      await apiKeys.stop();
         await db.close();
       },
     };

@@ -7,7 +7,6 @@ import type { MiddlewareHandler } from 'hono';
 import type { AppContext } from '../app-context.ts';
 import { SwitchboardError, UnauthorizedError } from '../errors.ts';
 import { hashApiKey, hashesMatch } from '../projects/api-key.ts';
-import { authenticateProjectKey } from '../projects/project-store.ts';
 
 export type Caller = { kind: 'admin' } | { kind: 'project'; projectId: string; keyId: string };
 
@@ -32,7 +31,7 @@ export function authenticate(ctx: AppContext): MiddlewareHandler<HttpEnv> {
     if (admin && hashesMatch(admin, hashApiKey(key))) {
       c.set('caller', { kind: 'admin' });
     } else {
-      const project = await authenticateProjectKey(ctx.db, key);
+      const project = await ctx.apiKeys.lookup(key);
       if (!project) throw new UnauthorizedError('The API key is unknown or revoked: create a new one with POST /v1/projects/{project_id}/api-keys');
       c.set('caller', { kind: 'project', ...project });
     }

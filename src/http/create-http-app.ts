@@ -52,6 +52,16 @@ export function createHttpApp(ctx: AppContext): OpenAPIHono<HttpEnv> {
     return next();
   });
   app.use('/v1/*', authenticate(ctx));
+  // Read-your-writes for ingest's cache: a change made through this process is seen by the very
+  // next event. (Other processes hear of it through NOTIFY project_changed.)
+  app.use('/v1/*', async (c, next) => {
+    await next();
+    const ingest = c.req.path.startsWith('/v1/events');
+    if (!ingest && c.req.method !== 'GET' && c.res.status < 400) {
+      ctx.catalog.invalidate();
+      ctx.apiKeys.clear();
+    }
+  });
 
   for (const routes of [projectRoutes, connectionRoutes, destinationRoutes, eventTypeRoutes, eventRoutes]) {
     app.route('/', routes(ctx));

@@ -1,18 +1,19 @@
 /**
  * Ingest: turns accepted events into rendered, durable deliveries. For each event it finds the
  * event type, routes it to the project's destinations (subscriptions + condition), renders the
- * message once, and writes the event row and all its delivery rows in ONE transaction — once
- * the API has answered 202, nothing is lost. An idempotency key makes a repeated call return the
- * first result and create nothing.
+ * message once, and writes the event rows and all their delivery rows in ONE statement (hence one
+ * transaction) — once the API has answered 202, nothing is lost. An idempotency key makes a
+ * repeated call return the first result and create nothing.
  */
-import type { Database, Queryable } from '../db/database.ts';
+import type { Queryable } from '../db/database.ts';
 import { SwitchboardError, ValidationError } from '../errors.ts';
-import { findEventTypes, type EventType } from '../event-types/event-type-store.ts';
+import type { EventType } from '../event-types/event-type-store.ts';
+import { getEventsWithDeliveries, type EventWithDeliveries } from '../events/event-queries.ts';
 import { newId } from '../ids.ts';
 import { renderMessage, type RenderedMessage } from '../templates/render-message.ts';
 import { MAX_DELIVER_AHEAD_MS, type EventInput } from './event-input.ts';
-import { loadRoutes, routeEvent } from './route-event.ts';
-import { getEventsWithDeliveries, type EventWithDeliveries } from '../events/event-queries.ts';
+import type { ProjectCatalog, ProjectSnapshot } from './project-catalog.ts';
+import { routeEvent } from './route-event.ts';
 
 export type AcceptResult =
   | { ok: true; replayed: boolean; event: EventWithDeliveries }
@@ -21,11 +22,11 @@ export type AcceptResult =
 interface Prepared {
   index: number;
   id: string;
-  input: EventInput;
+  input: EventInput & { occurred_at: string };
   severity: string;
   ttl: number | null;
-  message?: RenderedMessage;
-  destinationIds: string[];
+  message: RenderedMessage;
+  deliveries: { id: string; destinationId: string }[];
 }
 
 function reject(error: unknown): AcceptResult {
@@ -33,7 +34,7 @@ function reject(error: unknown): AcceptResult {
   throw error;
 }
 
-function prepare(index: number, input: EventInput, type: EventType | undefined, projectName: string, now: number): Prepared {
+function prepare(index: number, input: EventInput, type: EventType | undefined, project: ProjectSnapshot, now: number): Prepared {
   if (!type) {
     throw new ValidationError(
       `Unknown event type ${JSON.stringify(input.type)}: use a built-in type (GET /v1/event-types) or define it with PUT /v1/event-types/${input.type}`,
@@ -50,24 +51,35 @@ function prepare(index: number, input: EventInput, type: EventType | undefined, 
   const message = renderMessage(type.template, {
     event: { id, type: input.type, severity, subject: input.subject ?? null, occurred_at: occurredAt, key: input.key ?? null },
     data: input.data,
-    project: { name: projectName },
+    project: { name: project.name },
   });
-  const ttl = input.ttl === undefined ? type.ttl_seconds : input.ttl;
-  return { index, id, input: { ...input, occurred_at: occurredAt }, severity, ttl, message, destinationIds: [] };
+  const destinationIds = routeEvent(project.routes, { type: input.type, severity, subject: input.subject, key: input.key, data: input.data });
+  return {
+    index,
+    id,
+    input: { ...input, occurred_at: occurredAt },
+    severity,
+    ttl: input.ttl === undefined ? type.ttl_seconds : input.ttl,
+    message,
+    deliveries: destinationIds.map((destinationId) => ({ id: newId('dlv', now), destinationId })),
+  };
 }
 
 export interface AcceptOptions {
   now?: number;
 }
 
-export async function acceptEvents(db: Database, projectId: string, inputs: readonly EventInput[], options: AcceptOptions = {}): Promise<AcceptResult[]> {
+export async function acceptEvents(
+  db: Queryable,
+  catalog: ProjectCatalog,
+  projectId: string,
+  inputs: readonly EventInput[],
+  options: AcceptOptions = {},
+): Promise<AcceptResult[]> {
   const now = options.now ?? Date.now();
-  const [types, routes, project] = await Promise.all([
-    findEventTypes(db, projectId, inputs.map((i) => i.type)),
-    loadRoutes(db, projectId),
-    db.query<{ name: string }>('SELECT name FROM projects WHERE id = $1', [projectId]),
-  ]);
-  const projectName = project.rows[0]?.name ?? '';
+  const project = await catalog.get(projectId, now);
+  const types = new Map<string, EventType | undefined>();
+  for (const name of new Set(inputs.map((i) => i.type))) types.set(name, await project.eventType(name));
 
   const results: AcceptResult[] = new Array(inputs.length);
   const prepared: Prepared[] = [];
@@ -83,20 +95,20 @@ export async function acceptEvents(db: Database, projectId: string, inputs: read
       firstByKey.set(input.key, index);
     }
     try {
-      const p = prepare(index, input, types.get(input.type), projectName, now);
-      p.destinationIds = routeEvent(routes, { type: input.type, severity: p.severity, subject: input.subject, key: input.key, data: input.data });
-      prepared.push(p);
+      prepared.push(prepare(index, input, types.get(input.type), project, now));
     } catch (error) {
       results[index] = reject(error);
     }
   });
 
-  const written = await db.transaction((tx) => writeEvents(tx, projectId, prepared));
-  const eventIds = prepared.map((p) => written.idFor.get(p.index)!);
-  const events = await getEventsWithDeliveries(db, projectId, eventIds);
+  const written = await writeEvents(db, projectId, prepared);
+  const replayed = prepared.filter((p) => !written.has(p.id));
+  const existing = replayed.length ? await findByKeys(db, projectId, replayed.map((p) => p.input.key!)) : new Map<string, EventWithDeliveries>();
   for (const p of prepared) {
-    const id = written.idFor.get(p.index)!;
-    results[p.index] = { ok: true, replayed: id !== p.id, event: events.get(id)! };
+    const row = written.get(p.id);
+    results[p.index] = row
+      ? { ok: true, replayed: false, event: describe(p, row, project) }
+      : { ok: true, replayed: true, event: existing.get(p.input.key!)! };
   }
   for (const [index, first] of sameAs) {
     const r = results[first];
@@ -105,19 +117,51 @@ export async function acceptEvents(db: Database, projectId: string, inputs: read
   return results;
 }
 
-/** Writes new events and their deliveries; returns the event id each prepared input ended up with. */
-async function writeEvents(tx: Queryable, projectId: string, prepared: Prepared[]): Promise<{ idFor: Map<number, string> }> {
-  const idFor = new Map<number, string>();
-  if (prepared.length === 0) return { idFor };
+interface WrittenRow {
+  accepted_at: string;
+  expires_at: string | null;
+}
 
-  const inserted = await tx.query<{ id: string }>(
-    `INSERT INTO events (id, project_id, type, idempotency_key, subject, severity, data, occurred_at, deliver_at, expires_at)
-     SELECT e.id, $1, e.type, e.key, e.subject, e.severity, e.data::jsonb, e.occurred_at::timestamptz, e.deliver_at::timestamptz,
-            CASE WHEN e.ttl IS NULL THEN NULL ELSE coalesce(e.deliver_at::timestamptz, now()) + e.ttl * interval '1 second' END
-     FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[])
-       AS e(id, type, key, subject, severity, data, occurred_at, deliver_at, ttl)
-     ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-     RETURNING id`,
+/**
+ * One statement inserts the events and, for those that were new (not idempotent replays), their
+ * deliveries. Delivery `seq` comes from the table's sequence in list order, so the deliveries of
+ * one request keep the order of its events.
+ */
+async function writeEvents(db: Queryable, projectId: string, prepared: Prepared[]): Promise<Map<string, WrittenRow>> {
+  if (prepared.length === 0) return new Map();
+  const d = { id: [] as string[], event: [] as string[], destination: [] as string[], message: [] as string[] };
+  for (const p of prepared) {
+    const message = JSON.stringify(p.message);
+    for (const x of p.deliveries) {
+      d.id.push(x.id);
+      d.event.push(p.id);
+      d.destination.push(x.destinationId);
+      d.message.push(message);
+    }
+  }
+  const iso = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+  const { rows } = await db.query<WrittenRow & { id: string }>(
+    `WITH input AS (
+       SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[])
+         WITH ORDINALITY AS e(id, type, key, subject, severity, data, occurred_at, deliver_at, ttl, ord)
+     ), ev AS (
+       INSERT INTO events (id, project_id, type, idempotency_key, subject, severity, data, occurred_at, deliver_at, expires_at)
+       SELECT id, $1, type, key, subject, severity, data::jsonb, occurred_at::timestamptz, deliver_at::timestamptz,
+              CASE WHEN ttl IS NULL THEN NULL ELSE coalesce(deliver_at::timestamptz, now()) + ttl * interval '1 second' END
+       FROM input ORDER BY ord
+       ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+       RETURNING id, accepted_at, deliver_at, expires_at
+     ), dl AS (
+       INSERT INTO deliveries (id, project_id, event_id, destination_id, message, run_at, expires_at)
+       SELECT x.id, $1, x.event_id, x.destination_id, x.message::jsonb, coalesce(ev.deliver_at, ev.accepted_at), ev.expires_at
+       FROM unnest($11::text[], $12::text[], $13::text[], $14::text[]) WITH ORDINALITY AS x(id, event_id, destination_id, message, ord)
+       JOIN ev ON ev.id = x.event_id
+       ORDER BY x.ord
+       RETURNING 1
+     )
+     SELECT id, to_char(accepted_at AT TIME ZONE 'UTC', ${iso}) AS accepted_at,
+            to_char(expires_at AT TIME ZONE 'UTC', ${iso}) AS expires_at, (SELECT count(*) FROM dl) AS n
+     FROM ev`,
     [
       projectId,
       prepared.map((p) => p.id),
@@ -126,68 +170,58 @@ async function writeEvents(tx: Queryable, projectId: string, prepared: Prepared[
       prepared.map((p) => p.input.subject ?? null),
       prepared.map((p) => p.severity),
       prepared.map((p) => JSON.stringify(p.input.data)),
-      prepared.map((p) => p.input.occurred_at!),
+      prepared.map((p) => p.input.occurred_at),
       prepared.map((p) => p.input.deliver_at ?? null),
       prepared.map((p) => p.ttl),
+      d.id,
+      d.event,
+      d.destination,
+      d.message,
     ],
   );
-  const fresh = new Set(inserted.rows.map((r) => r.id));
-  const replayKeys: string[] = [];
-  for (const p of prepared) {
-    if (fresh.has(p.id)) idFor.set(p.index, p.id);
-    else replayKeys.push(p.input.key!);
-  }
-  if (replayKeys.length) {
-    const { rows } = await tx.query<{ id: string; idempotency_key: string }>(
-      'SELECT id, idempotency_key FROM events WHERE project_id = $1 AND idempotency_key = ANY($2)',
-      [projectId, replayKeys],
-    );
-    const byKey = new Map(rows.map((r) => [r.idempotency_key, r.id]));
-    for (const p of prepared) if (!fresh.has(p.id)) idFor.set(p.index, byKey.get(p.input.key!)!);
-  }
-
-  const newEvents = prepared.filter((p) => fresh.has(p.id) && p.destinationIds.length > 0);
-  if (newEvents.length) await writeDeliveries(tx, projectId, newEvents);
-  return { idFor };
+  return new Map(rows.map((r) => [r.id, r]));
 }
 
-async function writeDeliveries(tx: Queryable, projectId: string, events: Prepared[]): Promise<void> {
-  const perDestination = new Map<string, number>();
-  for (const e of events) for (const d of e.destinationIds) perDestination.set(d, (perDestination.get(d) ?? 0) + 1);
-  const destinationIds = [...perDestination.keys()].sort(); // one lock order for every writer: no deadlocks
-  // Taking the next numbers under the destination rows' locks hands them out in commit order, so
-  // the delivery engine never sees a lower number appear after a higher one was sent.
-  const { rows } = await tx.query<{ id: string; last_seq: number }>(
-    `UPDATE destinations d SET last_seq = d.last_seq + n.count
-     FROM (SELECT * FROM unnest($1::text[], $2::int[]) AS x(id, count)) n
-     WHERE d.id = n.id AND d.id IN (SELECT id FROM destinations WHERE id = ANY($1) ORDER BY id FOR UPDATE)
-     RETURNING d.id, d.last_seq`,
-    [destinationIds, destinationIds.map((id) => perDestination.get(id)!)],
-  );
-  const nextSeq = new Map(rows.map((r) => [r.id, Number(r.last_seq) - perDestination.get(r.id)! + 1]));
+function iso(value: string): string {
+  return new Date(value).toISOString();
+}
 
-  const cols = { id: [] as string[], event: [] as string[], destination: [] as string[], seq: [] as number[], message: [] as string[], runAt: [] as (string | null)[], ttl: [] as (number | null)[] };
-  for (const e of events) {
-    const message = JSON.stringify(e.message);
-    for (const d of e.destinationIds) {
-      const seq = nextSeq.get(d);
-      if (seq === undefined) continue; // destination deleted meanwhile
-      nextSeq.set(d, seq + 1);
-      cols.id.push(newId('dlv'));
-      cols.event.push(e.id);
-      cols.destination.push(d);
-      cols.seq.push(seq);
-      cols.message.push(message);
-      cols.runAt.push(e.input.deliver_at ?? null);
-      cols.ttl.push(e.ttl);
-    }
-  }
-  await tx.query(
-    `INSERT INTO deliveries (id, project_id, event_id, destination_id, seq, message, run_at, expires_at)
-     SELECT x.id, $1, x.event_id, x.destination_id, x.seq, x.message::jsonb, coalesce(x.run_at::timestamptz, now()),
-            CASE WHEN x.ttl IS NULL THEN NULL ELSE coalesce(x.run_at::timestamptz, now()) + x.ttl * interval '1 second' END
-     FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::int[])
-       AS x(id, event_id, destination_id, seq, message, run_at, ttl)`,
-    [projectId, cols.id, cols.event, cols.destination, cols.seq, cols.message, cols.runAt, cols.ttl],
+/** The 202 answer for a new event, built from what was written (no second read). */
+function describe(p: Prepared, row: WrittenRow, project: ProjectSnapshot): EventWithDeliveries {
+  const deliverAt = p.input.deliver_at ? iso(p.input.deliver_at) : null;
+  return {
+    id: p.id,
+    type: p.input.type,
+    key: p.input.key ?? null,
+    subject: p.input.subject ?? null,
+    severity: p.severity,
+    data: p.input.data,
+    occurred_at: iso(p.input.occurred_at),
+    accepted_at: row.accepted_at,
+    deliver_at: deliverAt,
+    expires_at: row.expires_at,
+    deliveries: p.deliveries.map((x) => {
+      const dest = project.destinations.get(x.destinationId);
+      return {
+        id: x.id,
+        destination_id: x.destinationId,
+        destination_name: dest?.name ?? '',
+        destination_kind: dest?.kind ?? '',
+        status: dest?.status === 'needs_attention' ? 'held' : 'pending',
+        attempts: 0,
+        last_error: null,
+        run_at: deliverAt ?? row.accepted_at,
+        sent_at: null,
+      };
+    }),
+  };
+}
+
+async function findByKeys(db: Queryable, projectId: string, keys: string[]): Promise<Map<string, EventWithDeliveries>> {
+  const { rows } = await db.query<{ id: string; idempotency_key: string }>(
+    'SELECT id, idempotency_key FROM events WHERE project_id = $1 AND idempotency_key = ANY($2)',
+    [projectId, keys],
   );
+  const events = await getEventsWithDeliveries(db, projectId, rows.map((r) => r.id));
+  return new Map(rows.map((r) => [r.idempotency_key, events.get(r.id)!]));
 }

@@ -5,7 +5,7 @@
 import type { Database, Queryable } from '../db/database.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { generateKey, hashApiKey, PROJECT_KEY_PREFIX } from './api-key.ts';
+import { generateKey, PROJECT_KEY_PREFIX } from './api-key.ts';
 
 export interface Project {
   id: string;
@@ -115,18 +115,4 @@ export async function revokeApiKey(db: Queryable, projectId: string, keyId: stri
   );
   if (!rows[0]) throw new NotFoundError('API key', keyId);
   return rows[0];
-}
-
-/** Resolves a presented project key to its project, or undefined when unknown or revoked. */
-export async function authenticateProjectKey(db: Queryable, key: string): Promise<{ projectId: string; keyId: string } | undefined> {
-  if (!key.startsWith(PROJECT_KEY_PREFIX)) return undefined;
-  // Record use at most once a minute per key, so authentication does not write on every request.
-  const { rows } = await db.query<{ id: string; project_id: string }>(
-    `WITH k AS (SELECT id, project_id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL),
-     touch AS (UPDATE api_keys SET last_used_at = now()
-               WHERE id IN (SELECT id FROM k) AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute'))
-     SELECT id, project_id FROM k`,
-    [hashApiKey(key)],
-  );
-  return rows[0] ? { projectId: rows[0].project_id, keyId: rows[0].id } : undefined;
 }

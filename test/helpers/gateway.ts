@@ -10,6 +10,9 @@ import { ManualClock } from '../../src/clock.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { DatabaseKind } from '../../src/db/database.ts';
 import { createHttpApp } from '../../src/http/create-http-app.ts';
+import { ApiKeyCache } from '../../src/projects/api-key-cache.ts';
+import { IngestBatcher } from '../../src/ingest/ingest-batcher.ts';
+import { ProjectCatalog } from '../../src/ingest/project-catalog.ts';
 import { createLogger } from '../../src/logging/create-logger.ts';
 import { ensureAdminKey } from '../../src/projects/admin-key.ts';
 import { Keyring } from '../../src/secrets/keyring.ts';
@@ -43,7 +46,11 @@ export async function createTestGateway(kind: DatabaseKind, configOverrides: Par
   });
   const clock = new ManualClock(Date.now());
   const config = { ...loadConfig({}), ...configOverrides };
-  const ctx: AppContext = { db: database.db, config, keyring: testKeyring(), logger: createLogger({ level: 'debug', destination: sink }), clock };
+  const catalog = new ProjectCatalog(database.db);
+  await catalog.start(database.db);
+  const apiKeys = new ApiKeyCache(database.db);
+  await apiKeys.start();
+  const ctx: AppContext = { db: database.db, config, keyring: testKeyring(), logger: createLogger({ level: 'debug', destination: sink }), clock, catalog, apiKeys, ingest: new IngestBatcher(database.db, catalog) };
   const adminKey = `sb_admin_test_${randomBytes(8).toString('hex')}`;
   await ensureAdminKey(database.db, adminKey);
   const app = createHttpApp(ctx);
@@ -79,6 +86,10 @@ export async function createTestGateway(kind: DatabaseKind, configOverrides: Par
       if (res.status !== 201) throw new Error(`project creation failed: ${JSON.stringify(res.body)}`);
       return { id: res.body.project.id, key: res.body.api_key.key };
     },
-    close: () => database.drop(),
+    async close() {
+      await catalog.stop();
+      await apiKeys.stop();
+      await database.drop();
+    },
   };
 }

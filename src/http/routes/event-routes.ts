@@ -2,7 +2,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AppContext } from '../../app-context.ts';
 import { getEvent, listEvents } from '../../events/event-queries.ts';
-import { acceptEvents } from '../../ingest/accept-events.ts';
 import { EventBatchSchema, EventInputSchema, MAX_BATCH_EVENTS, type EventInput } from '../../ingest/event-input.ts';
 import { SwitchboardError } from '../../errors.ts';
 import { bearerSecurity, createRouter, describeIssues, scopedProject } from '../router.ts';
@@ -42,7 +41,7 @@ export function eventRoutes(ctx: AppContext) {
       } }),
     async (c) => {
       const projectId = await scopedProject(ctx, c);
-      const [result] = await acceptEvents(ctx.db, projectId, [c.req.valid('json')], { now: ctx.clock.now() });
+      const [result] = await ctx.ingest.accept(projectId, [c.req.valid('json')], ctx.clock.now());
       if (!result.ok) throw new SwitchboardError(result.error.code, result.error.message, result.error.details);
       if (result.replayed) c.header('Idempotent-Replayed', 'true');
       return c.json({ replayed: result.replayed, event: result.event }, 202);
@@ -68,7 +67,7 @@ export function eventRoutes(ctx: AppContext) {
           results[index] = { index, status: 'rejected', error: { code: 'validation_failed', message: `Invalid event: ${message}`, details: { issues } } };
         }
       });
-      const accepted = await acceptEvents(ctx.db, projectId, valid.map((v) => v.input), { now: ctx.clock.now() });
+      const accepted = await ctx.ingest.accept(projectId, valid.map((v) => v.input), ctx.clock.now());
       accepted.forEach((res, i) => {
         const index = valid[i].index;
         results[index] = res.ok ? { index, status: res.replayed ? 'replayed' : 'accepted', event: res.event } : { index, status: 'rejected', error: res.error };
