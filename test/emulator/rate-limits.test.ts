@@ -4,7 +4,7 @@
  * channel's pace, methods have per-workspace tier limits, and every 429 is counted. The official
  * WebClient's own handling of a 429 is shown both ways (reject at once / wait and retry).
  */
-import { rapidRetryPolicy, type WebAPIRateLimitedError } from '@slack/web-api';
+import { retryPolicies, WebClientEvent, type WebAPIRateLimitedError } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
 import { emulatorWebClient, startEmulator, type StartedEmulator } from '../helpers/emulator.ts';
@@ -145,9 +145,9 @@ describe('the official WebClient on a 429, with real time', () => {
 
   it('by default waits Retry-After, retries and succeeds', async () => {
     // rapidRetryPolicy only removes the client's extra backoff; the wait for Retry-After is the client's own.
-    const web = emulatorWebClient(real.apiUrl, real.defaultWorkspace.botToken, { retryConfig: rapidRetryPolicy });
+    const web = emulatorWebClient(real.apiUrl, real.defaultWorkspace.botToken, { retryConfig: retryPolicies.rapidRetryPolicy });
     const events: number[] = [];
-    web.on('rate_limited', (retryAfter: number) => events.push(retryAfter));
+    web.on(WebClientEvent.RATE_LIMITED, (retryAfter: number) => events.push(retryAfter));
     const channel = real.defaultWorkspace.channels.deployments;
     const results = [];
     for (let i = 0; i < 4; i++) results.push(await web.chat.postMessage({ channel, text: `retry ${i}` }));
