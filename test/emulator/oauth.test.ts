@@ -195,7 +195,7 @@ describe('token rotation', () => {
 
   it('answers invalid_refresh_token for an unknown refresh token and for a used one after its grace period', async () => {
     const first = await install();
-    const args = { client_id: rotating.client_id, client_secret: rotating.client_secret, grant_type: 'refresh_token' };
+    const args = { client_id: rotating.client_id, client_secret: rotating.client_secret, grant_type: 'refresh_token' as const };
     expect(await slackError(oauth().oauth.v2.access({ ...args, refresh_token: 'xoxe-1-emulator-unknown' }))).toBe('invalid_refresh_token');
     await oauth().oauth.v2.access({ ...args, refresh_token: first.refresh_token as string });
     clock.advance(60_001);
@@ -204,7 +204,7 @@ describe('token rotation', () => {
 
   it('keeps at most two active tokens: a third refresh revokes the oldest', async () => {
     const first = await install();
-    const args = { client_id: rotating.client_id, client_secret: rotating.client_secret, grant_type: 'refresh_token' };
+    const args = { client_id: rotating.client_id, client_secret: rotating.client_secret, grant_type: 'refresh_token' as const };
     const second = await oauth().oauth.v2.access({ ...args, refresh_token: first.refresh_token as string });
     await oauth().oauth.v2.access({ ...args, refresh_token: second.refresh_token as string });
     expect(await slackError(emulatorWebClient(slack.apiUrl, first.access_token).auth.test())).toBe('token_revoked');
