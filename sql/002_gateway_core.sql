@@ -93,7 +93,10 @@ CREATE TABLE events (
   occurred_at timestamptz NOT NULL,
   accepted_at timestamptz NOT NULL DEFAULT now(),
   deliver_at timestamptz,
-  expires_at timestamptz
+  expires_at timestamptz,
+  -- The rendered message ({ text, blocks }), stored once per event: every destination of the
+  -- event gets the same one (a delivery may carry its own in deliveries.message).
+  message jsonb NOT NULL
 );
 CREATE UNIQUE INDEX events_idempotency ON events (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
 CREATE INDEX events_project_id ON events (project_id, id DESC);
@@ -110,7 +113,8 @@ CREATE TABLE deliveries (
   seq bigserial NOT NULL,
   status text NOT NULL DEFAULT 'pending'
     CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'dead', 'expired', 'cancelled')),
-  message jsonb NOT NULL,
+  -- NULL: send the event's message. Set when this destination needs a different one.
+  message jsonb,
   run_at timestamptz NOT NULL DEFAULT now(),
   expires_at timestamptz,
   attempts integer NOT NULL DEFAULT 0,

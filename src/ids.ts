@@ -6,8 +6,22 @@ import { randomBytes } from 'node:crypto';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
+// Ingest makes thousands of ids a second: draw randomness in 4 KiB blocks, not per id.
+let pool = Buffer.alloc(0);
+let offset = 0;
+
+function takeRandom(length: number): Buffer {
+  if (offset + length > pool.length) {
+    pool = randomBytes(Math.max(4096, length));
+    offset = 0;
+  }
+  const out = pool.subarray(offset, offset + length);
+  offset += length;
+  return out;
+}
+
 export function randomBase32(length: number): string {
-  const bytes = randomBytes(length);
+  const bytes = takeRandom(length);
   let out = '';
   for (let i = 0; i < length; i++) out += ALPHABET[bytes[i] & 31];
   return out;

@@ -129,32 +129,38 @@ interface WrittenRow {
  */
 async function writeEvents(db: Queryable, projectId: string, prepared: Prepared[]): Promise<Map<string, WrittenRow>> {
   if (prepared.length === 0) return new Map();
-  const d = { id: [] as string[], event: [] as string[], destination: [] as string[], message: [] as string[] };
-  for (const p of prepared) {
-    const message = JSON.stringify(p.message);
-    for (const x of p.deliveries) {
-      d.id.push(x.id);
-      d.event.push(p.id);
-      d.destination.push(x.destinationId);
-      d.message.push(message);
-    }
-  }
+  // Rows travel as one JSON document per table: PostgreSQL parses it in C, where array
+  // parameters would be escaped element by element in JavaScript.
+  const events = prepared.map((p) => ({
+    id: p.id,
+    type: p.input.type,
+    key: p.input.key ?? null,
+    subject: p.input.subject ?? null,
+    severity: p.severity,
+    data: p.input.data,
+    occurred_at: p.input.occurred_at,
+    deliver_at: p.input.deliver_at ?? null,
+    ttl: p.ttl,
+    message: p.message,
+  }));
+  const deliveries = prepared.flatMap((p) => p.deliveries.map((x) => ({ id: x.id, event_id: p.id, destination_id: x.destinationId })));
   const iso = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
   const { rows } = await db.query<WrittenRow & { id: string }>(
-    `WITH input AS (
-       SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[])
-         WITH ORDINALITY AS e(id, type, key, subject, severity, data, occurred_at, deliver_at, ttl, ord)
-     ), ev AS (
-       INSERT INTO events (id, project_id, type, idempotency_key, subject, severity, data, occurred_at, deliver_at, expires_at)
-       SELECT id, $1, type, key, subject, severity, data::jsonb, occurred_at::timestamptz, deliver_at::timestamptz,
-              CASE WHEN ttl IS NULL THEN NULL ELSE coalesce(deliver_at::timestamptz, now()) + ttl * interval '1 second' END
-       FROM input ORDER BY ord
+    `WITH ev AS (
+       INSERT INTO events (id, project_id, type, idempotency_key, subject, severity, data, message, occurred_at, deliver_at, expires_at)
+       SELECT e.id, $1, e.type, e.key, e.subject, e.severity, e.data, e.message, e.occurred_at, e.deliver_at,
+              CASE WHEN e.ttl IS NULL THEN NULL ELSE coalesce(e.deliver_at, now()) + e.ttl * interval '1 second' END
+       FROM ROWS FROM (jsonb_to_recordset($2::jsonb)
+         AS (id text, type text, key text, subject text, severity text, data jsonb, message jsonb, occurred_at timestamptz, deliver_at timestamptz, ttl int))
+         WITH ORDINALITY AS e(id, type, key, subject, severity, data, message, occurred_at, deliver_at, ttl, ord)
+       ORDER BY e.ord
        ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
        RETURNING id, accepted_at, deliver_at, expires_at
      ), dl AS (
-       INSERT INTO deliveries (id, project_id, event_id, destination_id, message, run_at, expires_at)
-       SELECT x.id, $1, x.event_id, x.destination_id, x.message::jsonb, coalesce(ev.deliver_at, ev.accepted_at), ev.expires_at
-       FROM unnest($11::text[], $12::text[], $13::text[], $14::text[]) WITH ORDINALITY AS x(id, event_id, destination_id, message, ord)
+       INSERT INTO deliveries (id, project_id, event_id, destination_id, run_at, expires_at)
+       SELECT x.id, $1, x.event_id, x.destination_id, coalesce(ev.deliver_at, ev.accepted_at), ev.expires_at
+       FROM ROWS FROM (jsonb_to_recordset($3::jsonb) AS (id text, event_id text, destination_id text))
+         WITH ORDINALITY AS x(id, event_id, destination_id, ord)
        JOIN ev ON ev.id = x.event_id
        ORDER BY x.ord
        RETURNING 1
@@ -162,22 +168,7 @@ async function writeEvents(db: Queryable, projectId: string, prepared: Prepared[
      SELECT id, to_char(accepted_at AT TIME ZONE 'UTC', ${iso}) AS accepted_at,
             to_char(expires_at AT TIME ZONE 'UTC', ${iso}) AS expires_at, (SELECT count(*) FROM dl) AS n
      FROM ev`,
-    [
-      projectId,
-      prepared.map((p) => p.id),
-      prepared.map((p) => p.input.type),
-      prepared.map((p) => p.input.key ?? null),
-      prepared.map((p) => p.input.subject ?? null),
-      prepared.map((p) => p.severity),
-      prepared.map((p) => JSON.stringify(p.input.data)),
-      prepared.map((p) => p.input.occurred_at),
-      prepared.map((p) => p.input.deliver_at ?? null),
-      prepared.map((p) => p.ttl),
-      d.id,
-      d.event,
-      d.destination,
-      d.message,
-    ],
+    [projectId, JSON.stringify(events), JSON.stringify(deliveries)],
   );
   return new Map(rows.map((r) => [r.id, r]));
 }

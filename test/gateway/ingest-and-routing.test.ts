@@ -76,7 +76,7 @@ describe.each(databaseKinds)('ingest and routing on %s', (kind) => {
     const d = await destination({ name: 'ordered', subscriptions: ['streak.hit'] });
     for (let i = 0; i < 5; i++) await send({ type: 'streak.hit', data: { name: `P${i}` } });
     const { rows } = await gw.ctx.db.query<{ seq: number; message: { text: string } }>(
-      'SELECT seq, message FROM deliveries WHERE destination_id = $1 ORDER BY seq',
+      'SELECT d.seq, coalesce(d.message, e.message) AS message FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.destination_id = $1 ORDER BY d.seq',
       [d],
     );
     const seqs = rows.map((r) => Number(r.seq));
