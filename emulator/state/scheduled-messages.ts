@@ -44,7 +44,7 @@ export function pendingScheduled(state: EmulatorState, teamId: string, channelId
 
 /**
  * Posts every scheduled message whose time has come. A message whose channel was archived or
- * deleted meanwhile is dropped, as nothing can be posted there; so is one scheduled with metadata,
+ * deleted meanwhile, or whose app was uninstalled, is dropped; so is one scheduled with metadata,
  * as Slack warns: "messages scheduled with metadata will not post" [D-SCHED].
  */
 export function postDueScheduledMessages(state: EmulatorState): number {
@@ -54,8 +54,10 @@ export function postDueScheduledMessages(state: EmulatorState): number {
     .filter((m) => m.state === ScheduledState.pending && m.postAt * 1000 <= now)
     .sort((a, b) => a.postAt - b.postAt);
   for (const m of due) {
-    const channel = state.workspace(m.teamId)?.channels.get(m.channelId);
-    if (!channel || channel.deleted || channel.isArchived || m.metadata !== undefined) {
+    const ws = state.workspace(m.teamId);
+    const channel = ws?.channels.get(m.channelId);
+    const installed = ws?.installations.get(m.appId)?.uninstalled === false;
+    if (!channel || channel.deleted || channel.isArchived || !installed || m.metadata !== undefined) {
       m.state = ScheduledState.deleted;
       continue;
     }

@@ -275,7 +275,7 @@ export function installApp(state: EmulatorState, ws: Workspace, spec: InstallSpe
     app = state.findApp(spec.app_id);
     if (!app) throw new NotFoundError('app', spec.app_id);
   } else {
-    app = createApp(state, { name: spec.name ?? 'Emulator App', ...spec } as AppSpec);
+    app = createApp(state, { ...spec, name: spec.name ?? 'Emulator App' });
   }
   const scopes = spec.scopes ?? app.defaultScopes;
   let inst = ws.installations.get(app.id);

@@ -72,6 +72,13 @@ describe('chat.scheduleMessage', () => {
     expect((await slack.control.messages(team, 'alerts')).messages).toHaveLength(0);
   });
 
+  it('drops pending messages of an app uninstalled before they come due', async () => {
+    await web.chat.scheduleMessage({ channel: alerts, text: 'orphan', post_at: now() + 60 });
+    await slack.control.uninstall(team, slack.defaultWorkspace.appId);
+    clock.advance(61_000);
+    expect((await slack.control.messages(team, 'alerts')).messages).toHaveLength(0);
+  });
+
   it('applies the posting rules: not_in_channel, is_archived, no_text', async () => {
     const narrow = await slack.control.createWorkspace({ apps: [{ name: 'Narrow', scopes: ['chat:write'] }], channels: [{ name: 'general', is_general: true }, { name: 'ops', bot_member: false }] });
     const narrowWeb = emulatorWebClient(slack.apiUrl, narrow.bot_token);
