@@ -5,7 +5,7 @@ import { deleteMessage, postEphemeral, postMessage } from './message-store.ts';
 import { MessageSource } from './model.ts';
 import { seedDefaultWorkspace } from './seed.ts';
 import { DELETED_TEXT, statePageSource } from './state-page-source.ts';
-import { openIm } from './workspace-setup.ts';
+import { openIm } from './direct-messages.ts';
 
 function setup() {
   const state = new EmulatorState(new ManualClock());

@@ -4,7 +4,7 @@
  * bot has not joined answers not_in_channel unless the token has chat:write.public ("post in public
  * channels without joining") [D-POST].
  */
-import { openIm } from '../state/workspace-setup.ts';
+import { openIm } from '../state/direct-messages.ts';
 import type { Channel, Workspace } from '../state/model.ts';
 import { SlackApiError } from './slack-api-error.ts';
 import type { MethodContext } from './web-api-method.ts';

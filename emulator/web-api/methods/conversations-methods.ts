@@ -5,7 +5,7 @@
  * "must be an integer under 1000"); join works on public channels only; open needs im:write
  * (mpim:write for several people).
  */
-import { openIm, openMpim } from '../../state/workspace-setup.ts';
+import { openIm, openMpim } from '../../state/direct-messages.ts';
 import { CONVERSATION_TYPE_OF_KIND, type Channel, type ChannelKind, type User } from '../../state/model.ts';
 import { conversationJson } from '../conversation-json.ts';
 import { callerUserId, callerWorkspace, resolveChannel } from '../resolve-channel.ts';
