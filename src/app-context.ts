@@ -10,6 +10,7 @@ import type { ProjectCatalog } from './ingest/project-catalog.ts';
 import type { Logger } from './logging/create-logger.ts';
 import type { ApiKeyCache } from './projects/api-key-cache.ts';
 import type { Keyring } from './secrets/keyring.ts';
+import type { SlackTransport } from './slack/slack-transport.ts';
 
 export interface AppContext {
   db: Database;
@@ -23,4 +24,6 @@ export interface AppContext {
   apiKeys: ApiKeyCache;
   /** Writes accepted events, grouping concurrent requests into one commit. */
   ingest: IngestBatcher;
+  /** How messages reach Slack (the delivery engine and test messages use the same ones). */
+  transports: { webhook: SlackTransport; webApi: SlackTransport };
 }

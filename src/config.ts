@@ -21,6 +21,28 @@ export interface Config {
   allowedWebhookOrigins: string[];
   logLevel: string;
   maxBodyBytes: number;
+  delivery: DeliveryConfig;
+}
+
+export interface DeliveryConfig {
+  /** Run the delivery engine in this process (off: API only). */
+  enabled: boolean;
+  /** Sends in flight at once in this process. */
+  concurrency: number;
+  /** Messages per second per destination, and how many may go at once after a quiet spell. */
+  perDestinationPerSecond: number;
+  perDestinationBurst: number;
+  /** Messages per minute per Slack workspace, and its burst. */
+  perWorkspacePerMinute: number;
+  perWorkspaceBurst: number;
+  /** How long a failing delivery is retried before it is dead-lettered. */
+  retryWindowHours: number;
+  /** Time allowed for one call to Slack. */
+  sendTimeoutMs: number;
+  /** A worker silent this long is presumed dead and its in-flight sends are released. */
+  workerStaleSeconds: number;
+  /** Attempts (the audit log) and finished deliveries are kept this many days. */
+  retentionDays: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -31,6 +53,22 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(name, `an integer from ${min} to ${max}`, raw);
   return n;
+}
+
+function number(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max) throw new ConfigError(name, `a number from ${min} to ${max}`, raw);
+  return n;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'on', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'off', 'no'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(name, 'on or off', raw);
 }
 
 function url(env: Env, name: string, fallback: string | undefined, protocols: string[]): string | undefined {
@@ -78,5 +116,19 @@ export function loadConfig(env: Env = process.env): Config {
     allowedWebhookOrigins: origins(env, 'SWITCHBOARD_ALLOWED_WEBHOOK_ORIGINS'),
     logLevel,
     maxBodyBytes: integer(env, 'SWITCHBOARD_MAX_BODY_BYTES', 1_048_576, 1024, 64 * 1_048_576),
+    delivery: {
+      enabled: flag(env, 'SWITCHBOARD_DELIVERY', true),
+      concurrency: integer(env, 'SWITCHBOARD_DELIVERY_CONCURRENCY', 50, 1, 1000),
+      // Slack: "1 message per second per channel", "several hundred messages per minute" per
+      // workspace [D-POST]. A little under both, so network jitter never makes us look early.
+      perDestinationPerSecond: number(env, 'SWITCHBOARD_PACE_PER_SECOND', 0.95, 0.001, 100_000),
+      perDestinationBurst: integer(env, 'SWITCHBOARD_PACE_BURST', 3, 1, 100_000),
+      perWorkspacePerMinute: number(env, 'SWITCHBOARD_WORKSPACE_PER_MINUTE', 285, 1, 10_000_000),
+      perWorkspaceBurst: integer(env, 'SWITCHBOARD_WORKSPACE_BURST', 60, 1, 1_000_000),
+      retryWindowHours: number(env, 'SWITCHBOARD_RETRY_HOURS', 24, 0.001, 24 * 30),
+      sendTimeoutMs: integer(env, 'SWITCHBOARD_SEND_TIMEOUT_MS', 10_000, 100, 120_000),
+      workerStaleSeconds: number(env, 'SWITCHBOARD_WORKER_STALE_SECONDS', 30, 1, 3600),
+      retentionDays: number(env, 'SWITCHBOARD_RETENTION_DAYS', 30, 1, 3650),
+    },
   };
 }

@@ -10,15 +10,27 @@ import { migrate } from './db/migrate.ts';
 import { openDatabase } from './db/open-database.ts';
 import { createHttpApp } from './http/create-http-app.ts';
 import { ApiKeyCache } from './projects/api-key-cache.ts';
+import { DeliverySignal } from './delivery/delivery-signal.ts';
+import { DeliveryWorker } from './delivery/delivery-worker.ts';
+import { WebApiTransport } from './slack/web-api-transport.ts';
+import { WebhookTransport } from './slack/webhook-transport.ts';
 import { IngestBatcher } from './ingest/ingest-batcher.ts';
 import { ProjectCatalog } from './ingest/project-catalog.ts';
 import { createLogger, type Logger } from './logging/create-logger.ts';
 import { ensureAdminKey } from './projects/admin-key.ts';
 import { resolveKeyring } from './secrets/encryption-key-config.ts';
 
+export function createTransports(config: Config): AppContext['transports'] {
+  return {
+    webhook: new WebhookTransport({ timeoutMs: config.delivery.sendTimeoutMs }),
+    webApi: new WebApiTransport({ slackApiUrl: config.slackApiUrl, timeoutMs: config.delivery.sendTimeoutMs }),
+  };
+}
+
 export interface Gateway {
   ctx: AppContext;
   url: string;
+  worker?: DeliveryWorker;
   /** Set when this start generated the admin key: shown once, never stored in plaintext. */
   generatedAdminKey?: string;
   close(): Promise<void>;
@@ -43,7 +55,14 @@ export async function startGateway(config: Config, options: { logger?: Logger; c
     await catalog.start(db);
   const apiKeys = new ApiKeyCache(db);
   await apiKeys.start();
-    const ctx: AppContext = { db, config, keyring: resolved.keyring, logger, clock: options.clock ?? systemClock, catalog, apiKeys, ingest: new IngestBatcher(db, catalog) };
+    const signal = new DeliverySignal(db);
+    await signal.start();
+    const ingest = new IngestBatcher(db, catalog, { onWritten: () => signal.ready() });
+    const ctx: AppContext = { db, config, keyring: resolved.keyring, logger, clock: options.clock ?? systemClock, catalog, apiKeys, ingest, transports: createTransports(config) };
+    const worker = config.delivery.enabled
+      ? new DeliveryWorker({ db, keyring: resolved.keyring, logger, config: config.delivery, signal, transports: ctx.transports })
+      : undefined;
+    await worker?.start();
     const app = createHttpApp(ctx);
 
     const server = await new Promise<ServerType>((resolve) => {
@@ -57,9 +76,12 @@ export async function startGateway(config: Config, options: { logger?: Logger; c
     return {
       ctx,
       url,
+      worker,
       generatedAdminKey: generatedKey,
       async close() {
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        await worker?.stop();
+        await signal.stop();
         await catalog.stop();
       await apiKeys.stop();
         await db.close();

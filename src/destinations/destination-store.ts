@@ -78,6 +78,8 @@ interface Row {
   enabled: boolean;
   subscriptions: string[];
   condition: string | null;
+  /** The workspace posted into: from the webhook URL or the connection (pacing per workspace). */
+  team_id: string | null;
 }
 
 /** Validates a whole destination (after a patch is merged) and returns the row to store. */
@@ -113,6 +115,7 @@ async function toRow(db: Queryable, projectId: string, input: DestinationInput, 
     enabled: input.enabled ?? existing?.enabled ?? true,
     subscriptions: [...new Set(subscriptions)],
     condition,
+    team_id: existing?.team_id ?? null,
   };
 
   if (kind === 'webhook') {
@@ -120,6 +123,7 @@ async function toRow(db: Queryable, projectId: string, input: DestinationInput, 
       const url = checkWebhookUrl(input.webhook_url, rules.allowedWebhookOrigins);
       row.webhook_url_sealed = rules.keyring.encrypt(url);
       row.webhook_url_hint = maskSecret(url);
+      row.team_id = new URL(url).pathname.split('/')[2] ?? null;
     }
     if (!row.webhook_url_sealed) fail('webhook_url', 'webhook_url is required for a webhook destination');
     if (input.connection_id || input.channel_id || input.user_id || input.user_email) {
@@ -131,7 +135,8 @@ async function toRow(db: Queryable, projectId: string, input: DestinationInput, 
   if (input.webhook_url) fail('webhook_url', `webhook_url is only for webhook destinations, not ${kind}`);
   row.connection_id = input.connection_id ?? existing?.connection_id ?? null;
   if (!row.connection_id) fail('connection_id', `connection_id is required for a ${kind} destination: connect a Slack workspace first (POST /v1/connections)`);
-  await getConnection(db, projectId, row.connection_id).catch(() => fail('connection_id', `connection ${row.connection_id} does not exist in this project`));
+  const connection = await getConnection(db, projectId, row.connection_id).catch(() => fail('connection_id', `connection ${row.connection_id} does not exist in this project`));
+  row.team_id = connection.team_id;
 
   if (kind === 'channel') {
     row.channel_id = input.channel_id ?? existing?.channel_id ?? null;
@@ -150,11 +155,11 @@ export async function createDestination(db: Queryable, projectId: string, input:
   const row = await toRow(db, projectId, input, rules);
   const { rows } = await db.query<Destination>(
     `INSERT INTO destinations (id, project_id, name, kind, connection_id, channel_id, user_id, user_email,
-       webhook_url_sealed, webhook_url_hint, enabled, subscriptions, condition, status)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, CASE WHEN $11 THEN 'active' ELSE 'disabled' END)
+       webhook_url_sealed, webhook_url_hint, enabled, subscriptions, condition, team_id, status)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, CASE WHEN $11 THEN 'active' ELSE 'disabled' END)
      RETURNING ${DESTINATION_COLUMNS}`,
     [newId('dst'), projectId, row.name, row.kind, row.connection_id, row.channel_id, row.user_id, row.user_email,
-      row.webhook_url_sealed, row.webhook_url_hint, row.enabled, row.subscriptions, row.condition],
+      row.webhook_url_sealed, row.webhook_url_hint, row.enabled, row.subscriptions, row.condition, row.team_id],
   );
   return rows[0];
 }
@@ -162,7 +167,7 @@ export async function createDestination(db: Queryable, projectId: string, input:
 export async function updateDestination(db: Queryable, projectId: string, id: string, patch: DestinationInput, rules: DestinationRules): Promise<Destination> {
   const { rows: found } = await db.query<Row & { status: string }>(
     `SELECT name, kind, connection_id, channel_id, user_id, user_email, webhook_url_sealed, webhook_url_hint, enabled,
-       subscriptions, condition, status FROM destinations WHERE id = $1 AND project_id = $2`,
+       subscriptions, condition, team_id, status FROM destinations WHERE id = $1 AND project_id = $2`,
     [id, projectId],
   );
   if (!found[0]) throw new NotFoundError('Destination', id);
@@ -171,7 +176,7 @@ export async function updateDestination(db: Queryable, projectId: string, id: st
   const addressChanged = Boolean(patch.webhook_url || patch.channel_id || patch.user_id || patch.user_email || patch.connection_id);
   const { rows } = await db.query<Destination>(
     `UPDATE destinations SET name = $3, connection_id = $4, channel_id = $5, user_id = $6, user_email = $7,
-       webhook_url_sealed = $8, webhook_url_hint = $9, enabled = $10, subscriptions = $11, condition = $12,
+       webhook_url_sealed = $8, webhook_url_hint = $9, enabled = $10, subscriptions = $11, condition = $12, team_id = $14,
        status = CASE WHEN NOT $10 THEN 'disabled'
                      WHEN status = 'needs_attention' AND NOT $13 THEN 'needs_attention'
                      ELSE 'active' END,
@@ -180,7 +185,7 @@ export async function updateDestination(db: Queryable, projectId: string, id: st
        updated_at = now()
      WHERE id = $1 AND project_id = $2 RETURNING ${DESTINATION_COLUMNS}`,
     [id, projectId, row.name, row.connection_id, row.channel_id, row.user_id, row.user_email, row.webhook_url_sealed,
-      row.webhook_url_hint, row.enabled, row.subscriptions, row.condition, addressChanged],
+      row.webhook_url_hint, row.enabled, row.subscriptions, row.condition, addressChanged, row.team_id],
   );
   return rows[0];
 }

@@ -22,6 +22,8 @@ export interface IngestBatcherOptions {
   maxInFlight?: number;
   /** Events written by one statement at most. */
   maxEvents?: number;
+  /** Called after a write committed (wakes the delivery workers). */
+  onWritten?: () => void;
 }
 
 export class IngestBatcher {
@@ -29,6 +31,7 @@ export class IngestBatcher {
   #inFlight = 0;
   readonly #maxInFlight: number;
   readonly #maxEvents: number;
+  readonly #onWritten?: () => void;
 
   constructor(
     private readonly db: Queryable,
@@ -37,6 +40,7 @@ export class IngestBatcher {
   ) {
     this.#maxInFlight = options.maxInFlight ?? 4;
     this.#maxEvents = options.maxEvents ?? 1000;
+    this.#onWritten = options.onWritten;
   }
 
   accept(projectId: string, inputs: readonly EventInput[], now = Date.now()): Promise<AcceptResult[]> {
@@ -77,6 +81,7 @@ export class IngestBatcher {
     try {
       const all = taken.flatMap((w) => w.inputs);
       const results = await acceptEvents(this.db, this.catalog, projectId, all, { now: taken[0].now });
+      this.#onWritten?.();
       let offset = 0;
       for (const w of taken) {
         w.resolve(results.slice(offset, offset + w.inputs.length));

@@ -1,0 +1,70 @@
+-- The delivery engine: pacing buckets, the attempt log, live workers.
+
+-- The workspace a destination posts into (webhook URLs name it: /services/T…/…), for the
+-- workspace-wide pacing bucket.
+ALTER TABLE destinations ADD COLUMN team_id text;
+
+-- Pacing as a generic cell rate algorithm (GCRA): one "theoretical arrival time" per bucket.
+-- A message may go when tat <= now + tolerance; sending moves tat to max(tat, now) + interval.
+-- A 429 sets paused_until. Keys: 'dst:<destination id>' and 'team:<team id>'.
+CREATE TABLE pacing_buckets (
+  key text PRIMARY KEY,
+  tat timestamptz NOT NULL DEFAULT now(),
+  paused_until timestamptz
+);
+
+-- Takes one slot from every bucket named (creating missing ones), or from none. Row locks make
+-- concurrent workers take turns, so a bucket is never over-spent across processes.
+CREATE FUNCTION take_pacing_slots(keys text[], intervals_ms double precision[], tolerances_ms double precision[])
+RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+  i int;
+  b record;
+BEGIN
+  INSERT INTO pacing_buckets (key, tat) SELECT k, now() FROM unnest(keys) AS k ON CONFLICT (key) DO NOTHING;
+  FOR i IN 1 .. array_length(keys, 1) LOOP
+    SELECT tat, paused_until INTO b FROM pacing_buckets WHERE key = keys[i] FOR UPDATE;
+    IF b.paused_until > now() OR b.tat > now() + tolerances_ms[i] * interval '1 millisecond' THEN
+      RETURN false;
+    END IF;
+  END LOOP;
+  FOR i IN 1 .. array_length(keys, 1) LOOP
+    UPDATE pacing_buckets SET tat = greatest(tat, now()) + intervals_ms[i] * interval '1 millisecond' WHERE key = keys[i];
+  END LOOP;
+  RETURN true;
+END $$;
+
+-- Every attempt to send, with what was sent (secrets masked) and what Slack answered.
+CREATE TABLE delivery_attempts (
+  id text PRIMARY KEY,
+  project_id text NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+  delivery_id text REFERENCES deliveries (id) ON DELETE CASCADE,
+  destination_id text NOT NULL,
+  attempt integer NOT NULL,
+  worker text,
+  started_at timestamptz NOT NULL,
+  latency_ms integer NOT NULL,
+  request jsonb NOT NULL,
+  http_status integer,
+  response jsonb,
+  outcome text NOT NULL CHECK (outcome IN ('sent', 'retry', 'rate_limited', 'rejected', 'destination_broken')),
+  error text,
+  slack_channel text,
+  slack_ts text
+);
+CREATE INDEX delivery_attempts_delivery ON delivery_attempts (delivery_id, attempt);
+CREATE INDEX delivery_attempts_started ON delivery_attempts (started_at);
+
+-- Workers heartbeat here; a 'sending' delivery whose worker stopped beating is released.
+CREATE TABLE workers (
+  id text PRIMARY KEY,
+  hostname text NOT NULL,
+  pid integer NOT NULL,
+  started_at timestamptz NOT NULL DEFAULT now(),
+  heartbeat_at timestamptz NOT NULL DEFAULT now()
+);
+
+ALTER TABLE deliveries ADD COLUMN outcome_hint text;
+CREATE INDEX deliveries_expiring ON deliveries (expires_at) WHERE status = 'pending' AND expires_at IS NOT NULL;
+CREATE INDEX deliveries_in_flight ON deliveries (locked_by) WHERE status = 'sending';
+CREATE INDEX destinations_with_status ON destinations (status);

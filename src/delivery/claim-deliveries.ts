@@ -1,0 +1,119 @@
+/**
+ * Claiming work. A destination's deliveries go one at a time in `seq` order: only the head of
+ * its line (lowest seq still pending or sending) may be claimed, and only when it is due, the
+ * destination is active, and its pacing buckets have room. Destination rows are locked with
+ * SKIP LOCKED, so several processes claim different destinations without waiting on each other
+ * and never the same one twice. A claimed delivery is `sending`, owned by this worker.
+ */
+import type { Database } from '../db/database.ts';
+import { bucketKeys, type PacingRules } from './pacing.ts';
+
+export interface ClaimedDelivery {
+  id: string;
+  projectId: string;
+  eventId: string;
+  destinationId: string;
+  /** Attempts made including this one. */
+  attempts: number;
+  createdAtMs: number;
+  message: { text: string; blocks?: unknown[] };
+  kind: 'webhook' | 'channel' | 'dm';
+  channelId: string | null;
+  userId: string | null;
+  userEmail: string | null;
+  webhookUrlSealed: string | null;
+  connectionId: string | null;
+  botTokenSealed: string | null;
+  scopes: string[];
+}
+
+/** Marks pending deliveries past their time to live as expired: they are not worth sending. */
+export async function expireDeliveries(db: Database): Promise<number> {
+  const { rowCount } = await db.query(
+    `UPDATE deliveries SET status = 'expired', last_error = 'expired before it could be sent', updated_at = now()
+     WHERE status = 'pending' AND expires_at IS NOT NULL AND expires_at <= now()`,
+  );
+  return rowCount;
+}
+
+export async function claimDeliveries(db: Database, workerId: string, limit: number, pacing: PacingRules): Promise<ClaimedDelivery[]> {
+  if (limit <= 0) return [];
+  return db.transaction(async (tx) => {
+    const { rows: candidates } = await tx.query<{ id: string; destination_id: string; team_id: string | null }>(
+      `SELECT h.id, t.id AS destination_id, t.team_id
+       FROM destinations t
+       CROSS JOIN LATERAL (
+         SELECT d.id, d.status, d.run_at FROM deliveries d
+         WHERE d.destination_id = t.id AND d.status IN ('pending', 'sending')
+         ORDER BY d.seq LIMIT 1
+       ) h
+       WHERE t.status = 'active' AND h.status = 'pending' AND h.run_at <= now()
+         AND NOT EXISTS (SELECT 1 FROM pacing_buckets b WHERE b.key = 'dst:' || t.id
+                         AND (b.paused_until > now() OR b.tat > now() + $2 * interval '1 millisecond'))
+         AND NOT EXISTS (SELECT 1 FROM pacing_buckets b WHERE b.key = 'team:' || t.team_id
+                         AND (b.paused_until > now() OR b.tat > now() + $3 * interval '1 millisecond'))
+       ORDER BY h.run_at
+       LIMIT $1
+       FOR UPDATE OF t SKIP LOCKED`,
+      [limit, pacing.destination.toleranceMs, pacing.workspace.toleranceMs],
+    );
+    const granted: string[] = [];
+    for (const c of candidates) {
+      const keys = bucketKeys(c.destination_id, c.team_id);
+      const intervals = [pacing.destination.intervalMs, pacing.workspace.intervalMs].slice(0, keys.length);
+      const tolerances = [pacing.destination.toleranceMs, pacing.workspace.toleranceMs].slice(0, keys.length);
+      const { rows } = await tx.query<{ ok: boolean }>('SELECT take_pacing_slots($1::text[], $2::float8[], $3::float8[]) AS ok', [keys, intervals, tolerances]);
+      if (rows[0].ok) granted.push(c.id);
+    }
+    if (granted.length === 0) return [];
+    const { rows } = await tx.query<{
+      id: string; project_id: string; event_id: string; destination_id: string; attempts: number; created_ms: number;
+      message: ClaimedDelivery['message']; kind: ClaimedDelivery['kind']; channel_id: string | null; user_id: string | null;
+      user_email: string | null; webhook_url_sealed: string | null; connection_id: string | null; bot_token_sealed: string | null; scopes: string[] | null;
+    }>(
+      `UPDATE deliveries d SET status = 'sending', locked_by = $2, locked_at = now(), attempts = d.attempts + 1, updated_at = now()
+       FROM events e, destinations t LEFT JOIN connections c ON c.id = t.connection_id
+       WHERE d.id = ANY($1) AND d.status = 'pending' AND e.id = d.event_id AND t.id = d.destination_id
+       RETURNING d.id, d.project_id, d.event_id, d.destination_id, d.attempts,
+         (extract(epoch FROM d.created_at) * 1000)::float8 AS created_ms, coalesce(d.message, e.message) AS message,
+         t.kind, t.channel_id, t.user_id, t.user_email, t.webhook_url_sealed, t.connection_id, c.bot_token_sealed, c.scopes`,
+      [granted, workerId],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      projectId: r.project_id,
+      eventId: r.event_id,
+      destinationId: r.destination_id,
+      attempts: r.attempts,
+      createdAtMs: Number(r.created_ms),
+      message: r.message,
+      kind: r.kind,
+      channelId: r.channel_id,
+      userId: r.user_id,
+      userEmail: r.user_email,
+      webhookUrlSealed: r.webhook_url_sealed,
+      connectionId: r.connection_id,
+      botTokenSealed: r.bot_token_sealed,
+      scopes: r.scopes ?? [],
+    }));
+  });
+}
+
+/** When the next claim could succeed (earliest due head or bucket refill), for the worker's timer. */
+export async function nextClaimAt(db: Database, pacing: PacingRules): Promise<number | undefined> {
+  const { rows } = await db.query<{ at: number | null }>(
+    `SELECT (extract(epoch FROM min(greatest(h.run_at,
+               coalesce(b.paused_until, '-infinity'), coalesce(b.tat - $1 * interval '1 millisecond', '-infinity'),
+               coalesce(w.paused_until, '-infinity'), coalesce(w.tat - $2 * interval '1 millisecond', '-infinity')))) * 1000)::float8 AS at
+     FROM destinations t
+     CROSS JOIN LATERAL (
+       SELECT d.status, d.run_at FROM deliveries d
+       WHERE d.destination_id = t.id AND d.status IN ('pending', 'sending') ORDER BY d.seq LIMIT 1
+     ) h
+     LEFT JOIN pacing_buckets b ON b.key = 'dst:' || t.id
+     LEFT JOIN pacing_buckets w ON w.key = 'team:' || t.team_id
+     WHERE t.status = 'active' AND h.status = 'pending'`,
+    [pacing.destination.toleranceMs, pacing.workspace.toleranceMs],
+  );
+  return rows[0]?.at ?? undefined;
+}

@@ -1,0 +1,58 @@
+/**
+ * "There is new work": raised by ingest after it commits deliveries, heard by delivery workers.
+ * In one process it is a direct call; across processes on PostgreSQL it is NOTIFY
+ * deliveries_ready, sent after the commit as its own tiny statement (a NOTIFY inside the ingest
+ * transaction would make PostgreSQL serialise every ingest commit), and coalesced so a burst of
+ * writes sends one notification at a time.
+ */
+import type { Database } from '../db/database.ts';
+
+const CHANNEL = 'deliveries_ready';
+
+export class DeliverySignal {
+  #listeners = new Set<() => void>();
+  #notifying = false;
+  #again = false;
+  #unlisten?: () => Promise<void>;
+
+  constructor(private readonly db: Database) {}
+
+  async start(): Promise<void> {
+    if (this.db.kind === 'postgres') this.#unlisten = await this.db.listen(CHANNEL, () => this.#emit());
+  }
+
+  async stop(): Promise<void> {
+    await this.#unlisten?.();
+  }
+
+  onReady(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Called after deliveries were committed. */
+  ready(): void {
+    this.#emit();
+    if (this.db.kind === 'postgres') void this.#notify();
+  }
+
+  #emit(): void {
+    for (const listener of this.#listeners) listener();
+  }
+
+  async #notify(): Promise<void> {
+    if (this.#notifying) {
+      this.#again = true;
+      return;
+    }
+    this.#notifying = true;
+    try {
+      do {
+        this.#again = false;
+        await this.db.query(`SELECT pg_notify('${CHANNEL}', '')`).catch(() => {});
+      } while (this.#again);
+    } finally {
+      this.#notifying = false;
+    }
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * The delivery worker: claims due deliveries (claim-deliveries.ts), sends each through its
+ * transport, and records what happened (record-outcome.ts). It sleeps until told there is new
+ * work (DeliverySignal) or until the next delivery becomes due; it never polls in a tight loop.
+ * Housekeeping on a slow timer: heartbeat, releasing sends of workers that died, expiring
+ * messages past their time to live, and trimming the audit log.
+ */
+import { hostname } from 'node:os';
+import type { DeliveryConfig } from '../config.ts';
+import type { Database } from '../db/database.ts';
+import { randomBase32 } from '../ids.ts';
+import type { Logger } from '../logging/create-logger.ts';
+import type { Keyring } from '../secrets/keyring.ts';
+import { BROKEN_DESTINATION_HINTS } from '../slack/slack-error-hints.ts';
+import type { SendReport, SendTarget, SlackTransport } from '../slack/slack-transport.ts';
+import { claimDeliveries, expireDeliveries, nextClaimAt, type ClaimedDelivery } from './claim-deliveries.ts';
+import type { DeliverySignal } from './delivery-signal.ts';
+import { pacingRules } from './pacing.ts';
+import { recordOutcome } from './record-outcome.ts';
+import { purgeOldRecords } from './purge-old-records.ts';
+
+export interface DeliveryWorkerDeps {
+  db: Database;
+  keyring: Keyring;
+  logger: Logger;
+  config: DeliveryConfig;
+  signal: DeliverySignal;
+  transports: { webhook: SlackTransport; webApi: SlackTransport };
+}
+
+const HOUSEKEEPING_MS = 2_000;
+const MAX_IDLE_WAIT_MS = 5_000;
+const MIN_RECHECK_MS = 25;
+
+export class DeliveryWorker {
+  readonly id = `${hostname()}:${process.pid}:${randomBase32(6)}`;
+  #running = false;
+  #inFlight = new Map<string, Promise<void>>();
+  #wake?: () => void;
+  #wakeRequested = false;
+  #loop?: Promise<void>;
+  #housekeeping?: NodeJS.Timeout;
+  #stopSignal?: () => void;
+  #lastPurge = 0;
+
+  constructor(private readonly deps: DeliveryWorkerDeps) {}
+
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  async start(): Promise<void> {
+    const { db } = this.deps;
+    await db.query('INSERT INTO workers (id, hostname, pid) VALUES ($1, $2, $3)', [this.id, hostname(), process.pid]);
+    this.#running = true;
+    this.#stopSignal = this.deps.signal.onReady(() => this.wake());
+    await this.#housekeep();
+    this.#housekeeping = setInterval(() => void this.#housekeep(), HOUSEKEEPING_MS);
+    this.#loop = this.#run();
+  }
+
+  wake(): void {
+    this.#wakeRequested = true;
+    this.#wake?.();
+  }
+
+  /** Stops claiming; waits for sends in flight (up to graceMs), then releases any left. */
+  async stop(graceMs = 8_000): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    this.#stopSignal?.();
+    clearInterval(this.#housekeeping);
+    this.wake();
+    await this.#loop;
+    const drained = Promise.allSettled([...this.#inFlight.values()]);
+    await Promise.race([drained, new Promise((r) => setTimeout(r, graceMs).unref())]);
+    await this.deps.db
+      .query(`UPDATE deliveries SET status = 'pending', locked_by = NULL, locked_at = NULL, attempts = attempts - 1 WHERE status = 'sending' AND locked_by = $1`, [this.id])
+      .catch(() => {});
+    await this.deps.db.query('DELETE FROM workers WHERE id = $1', [this.id]).catch(() => {});
+  }
+
+  async #run(): Promise<void> {
+    const pacing = pacingRules(this.deps.config);
+    while (this.#running) {
+      this.#wakeRequested = false;
+      let claimed: ClaimedDelivery[] = [];
+      const free = this.deps.config.concurrency - this.#inFlight.size;
+      try {
+        claimed = await claimDeliveries(this.deps.db, this.id, Math.min(free, 100), pacing);
+      } catch (error) {
+        this.deps.logger.error({ err: error }, 'claiming deliveries failed; retrying shortly');
+      }
+      for (const delivery of claimed) {
+        const p = this.#deliver(delivery).finally(() => {
+          this.#inFlight.delete(delivery.id);
+          this.wake();
+        });
+        this.#inFlight.set(delivery.id, p);
+      }
+      if (!this.#running) break;
+      if (claimed.length > 0 && this.#inFlight.size < this.deps.config.concurrency) continue;
+      if (this.#wakeRequested) continue;
+      await this.#sleep(pacing);
+    }
+  }
+
+  async #sleep(pacing: ReturnType<typeof pacingRules>): Promise<void> {
+    let waitMs = MAX_IDLE_WAIT_MS;
+    if (this.#inFlight.size < this.deps.config.concurrency) {
+      const at = await nextClaimAt(this.deps.db, pacing).catch(() => undefined);
+      if (at !== undefined) waitMs = Math.min(MAX_IDLE_WAIT_MS, Math.max(MIN_RECHECK_MS, at - Date.now()));
+    }
+    if (this.#wakeRequested || !this.#running) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, waitMs);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = done;
+    });
+    this.#wake = undefined;
+  }
+
+  async #deliver(delivery: ClaimedDelivery): Promise<void> {
+    const startedAt = new Date();
+    const report = await this.#send(delivery);
+    try {
+      const settled = await recordOutcome(this.deps.db, this.id, delivery, report, startedAt, {
+        windowMs: this.deps.config.retryWindowHours * 3600_000,
+      });
+      if (settled !== 'sent') {
+        this.deps.logger.warn({ delivery_id: delivery.id, destination_id: delivery.destinationId, outcome: report.outcome, settled }, 'delivery not sent');
+      }
+    } catch (error) {
+      // The claim stays 'sending' and is released when this worker is seen as gone: at least once.
+      this.deps.logger.error({ err: error, delivery_id: delivery.id }, 'could not record a delivery outcome');
+    }
+  }
+
+  async #send(delivery: ClaimedDelivery): Promise<SendReport> {
+    let target: SendTarget;
+    try {
+      target = this.#target(delivery);
+    } catch (error) {
+      const code = (error as { code?: string }).code === 'secret_undecryptable' ? 'secret_undecryptable' : 'not_authed';
+      const hint =
+        code === 'secret_undecryptable'
+          ? 'The stored secret cannot be decrypted with the configured keys: check SWITCHBOARD_ENCRYPTION_KEY.'
+          : BROKEN_DESTINATION_HINTS.not_authed;
+      return { outcome: { kind: 'destination_broken', error: code, hint, scope: 'destination' }, request: {}, latencyMs: 0 };
+    }
+    const transport = target.kind === 'webhook' ? this.deps.transports.webhook : this.deps.transports.webApi;
+    try {
+      return await transport.send(target, delivery.message);
+    } catch (error) {
+      return { outcome: { kind: 'retry', error: `internal: ${(error as Error).message}`, unknown: true }, request: {}, latencyMs: 0 };
+    }
+  }
+
+  #target(d: ClaimedDelivery): SendTarget {
+    const { keyring } = this.deps;
+    if (d.kind === 'webhook') return { kind: 'webhook', url: keyring.decrypt(d.webhookUrlSealed!) };
+    if (!d.botTokenSealed) throw Object.assign(new Error('the connection has no bot token'), { code: 'not_authed' });
+    const token = keyring.decrypt(d.botTokenSealed);
+    if (d.kind === 'channel') return { kind: 'channel', token, channel: d.channelId!, scopes: d.scopes };
+    return { kind: 'dm', token, userId: d.userId ?? undefined, userEmail: d.userEmail ?? undefined, scopes: d.scopes };
+  }
+
+  async #housekeep(): Promise<void> {
+    const { db, config, logger } = this.deps;
+    try {
+      await db.query('UPDATE workers SET heartbeat_at = now() WHERE id = $1', [this.id]);
+      const released = await db.query(
+        `UPDATE deliveries SET status = 'pending', locked_by = NULL, locked_at = NULL, updated_at = now()
+         WHERE status = 'sending' AND locked_by IS DISTINCT FROM $1
+           AND locked_by NOT IN (SELECT id FROM workers WHERE heartbeat_at > now() - $2 * interval '1 second')`,
+        [this.id, config.workerStaleSeconds],
+      );
+      if (released.rowCount) {
+        logger.warn({ released: released.rowCount }, 'released deliveries claimed by a worker that stopped; they will be sent again (at least once)');
+        this.wake();
+      }
+      await db.query(`DELETE FROM workers WHERE heartbeat_at < now() - $1 * interval '1 second'`, [config.workerStaleSeconds * 10]);
+      if (await expireDeliveries(db)) this.wake();
+      if (Date.now() - this.#lastPurge > 3600_000) {
+        this.#lastPurge = Date.now();
+        await purgeOldRecords(db, config.retentionDays);
+      }
+    } catch (error) {
+      logger.error({ err: error }, 'delivery housekeeping failed');
+    }
+  }
+}

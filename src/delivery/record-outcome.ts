@@ -1,0 +1,121 @@
+/**
+ * After a send: one transaction records the attempt (the audit log) and moves the delivery on.
+ * Failures are data on rows: the delivery's status, run_at and last_error; the destination's
+ * status and hint; a bucket's pause. Only the worker that owns the claim may settle it.
+ */
+import type { Queryable } from '../db/database.ts';
+import { newId } from '../ids.ts';
+import type { SendReport } from '../slack/slack-transport.ts';
+import type { ClaimedDelivery } from './claim-deliveries.ts';
+import { retryDelayMs, shouldDeadLetter, type RetryPolicy } from './retry-schedule.ts';
+
+export type Settled = 'sent' | 'retrying' | 'dead' | 'failed' | 'held' | 'rate_limited' | 'lost_claim';
+
+export async function recordOutcome(
+  db: { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> },
+  workerId: string,
+  delivery: ClaimedDelivery,
+  report: SendReport,
+  startedAt: Date,
+  policy: RetryPolicy,
+  now = Date.now(),
+): Promise<Settled> {
+  const o = report.outcome;
+  return db.transaction(async (tx) => {
+    const owner = `d.id = $1 AND d.status = 'sending' AND d.locked_by = $2`;
+    const args = [delivery.id, workerId];
+    let settled: Settled;
+    let changed = 0;
+
+    switch (o.kind) {
+      case 'sent':
+        changed = (await tx.query(
+          `UPDATE deliveries d SET status = 'sent', sent_at = now(), slack_channel = $3, slack_ts = $4, last_error = NULL,
+             outcome_hint = NULL, locked_by = NULL, locked_at = NULL, updated_at = now() WHERE ${owner}`,
+          [...args, o.channel ?? null, o.ts ?? null],
+        )).rowCount;
+        settled = 'sent';
+        break;
+      case 'retry': {
+        const nextDelayMs = retryDelayMs(delivery.attempts);
+        const dead = shouldDeadLetter({ attempts: delivery.attempts, ageMs: now - delivery.createdAtMs, unknownError: Boolean(o.unknown), nextDelayMs }, policy);
+        changed = (await tx.query(
+          `UPDATE deliveries d SET status = $3, run_at = now() + $4 * interval '1 millisecond', last_error = $5,
+             locked_by = NULL, locked_at = NULL, updated_at = now() WHERE ${owner}`,
+          [...args, dead ? 'dead' : 'pending', nextDelayMs, o.error],
+        )).rowCount;
+        settled = dead ? 'dead' : 'retrying';
+        break;
+      }
+      case 'rate_limited':
+        // "A 429 pauses exactly that bucket": this destination waits Retry-After; others go on.
+        // The attempt does not count against the delivery: Slack asked us to wait, nothing failed.
+        changed = (await tx.query(
+          `UPDATE deliveries d SET status = 'pending', attempts = d.attempts - 1, run_at = now() + $3 * interval '1 second',
+             last_error = $4, locked_by = NULL, locked_at = NULL, updated_at = now() WHERE ${owner}`,
+          [...args, o.retryAfterSeconds, `rate limited by Slack: retry after ${o.retryAfterSeconds}s`],
+        )).rowCount;
+        await tx.query(
+          `INSERT INTO pacing_buckets (key, tat, paused_until) VALUES ($1, now(), now() + $2 * interval '1 second')
+           ON CONFLICT (key) DO UPDATE SET paused_until = greatest(coalesce(pacing_buckets.paused_until, now()), excluded.paused_until)`,
+          [`dst:${delivery.destinationId}`, o.retryAfterSeconds],
+        );
+        settled = 'rate_limited';
+        break;
+      case 'rejected':
+        changed = (await tx.query(
+          `UPDATE deliveries d SET status = 'failed', last_error = $3, locked_by = NULL, locked_at = NULL, updated_at = now() WHERE ${owner}`,
+          [...args, `Slack rejected the message: ${o.error}`],
+        )).rowCount;
+        settled = 'failed';
+        break;
+      case 'destination_broken':
+        // Held, not dropped: the delivery waits at the head of its line until the destination is fixed.
+        changed = (await tx.query(
+          `UPDATE deliveries d SET status = 'pending', attempts = d.attempts - 1, last_error = $3, outcome_hint = $4,
+             locked_by = NULL, locked_at = NULL, updated_at = now() WHERE ${owner}`,
+          [...args, o.error, o.hint],
+        )).rowCount;
+        if (changed) await markNeedsAttention(tx, delivery, o.error, o.hint, o.scope);
+        settled = 'held';
+        break;
+    }
+
+    await tx.query(
+      `INSERT INTO delivery_attempts (id, project_id, delivery_id, destination_id, attempt, worker, started_at, latency_ms, request,
+         http_status, response, outcome, error, slack_channel, slack_ts)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+      [
+        newId('att'), delivery.projectId, delivery.id, delivery.destinationId, delivery.attempts, workerId, startedAt, report.latencyMs,
+        JSON.stringify(report.request), report.httpStatus ?? null, report.response === undefined ? null : JSON.stringify(report.response),
+        o.kind, o.kind === 'sent' ? null : o.error, o.kind === 'sent' ? o.channel ?? null : null, o.kind === 'sent' ? o.ts ?? null : null,
+      ],
+    );
+    return changed ? settled : 'lost_claim';
+  });
+}
+
+export async function markNeedsAttention(
+  tx: Queryable,
+  target: { destinationId: string; connectionId: string | null },
+  reason: string,
+  hint: string,
+  scope: 'destination' | 'connection',
+): Promise<void> {
+  if (scope === 'connection' && target.connectionId) {
+    await tx.query(
+      `UPDATE connections SET status = 'needs_attention', status_reason = $2, status_hint = $3, updated_at = now() WHERE id = $1 AND status = 'active'`,
+      [target.connectionId, reason, hint],
+    );
+    await tx.query(
+      `UPDATE destinations SET status = 'needs_attention', status_reason = $2, status_hint = $3, updated_at = now()
+       WHERE connection_id = $1 AND status = 'active'`,
+      [target.connectionId, reason, hint],
+    );
+    return;
+  }
+  await tx.query(
+    `UPDATE destinations SET status = 'needs_attention', status_reason = $2, status_hint = $3, updated_at = now() WHERE id = $1 AND status = 'active'`,
+    [target.destinationId, reason, hint],
+  );
+}

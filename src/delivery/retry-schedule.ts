@@ -1,0 +1,24 @@
+/**
+ * When a failed send is tried again: 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, then hourly, each
+ * with ±20% jitter so a fleet of deliveries that failed together does not retry together. After
+ * the retry window (24 h by default) a delivery is dead-lettered; an error we do not recognise
+ * is given only a few attempts.
+ */
+export const RETRY_DELAYS_SECONDS = [5, 30, 120, 600, 1800, 3600] as const;
+export const UNKNOWN_ERROR_MAX_ATTEMPTS = 5;
+
+/** Delay before attempt number `attempts + 1`, given `attempts` made so far (≥ 1). */
+export function retryDelayMs(attempts: number, random: () => number = Math.random): number {
+  const base = RETRY_DELAYS_SECONDS[Math.min(attempts, RETRY_DELAYS_SECONDS.length) - 1] * 1000;
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+export interface RetryPolicy {
+  /** How long after acceptance a delivery may still be retried. */
+  windowMs: number;
+}
+
+export function shouldDeadLetter(input: { attempts: number; ageMs: number; unknownError: boolean; nextDelayMs: number }, policy: RetryPolicy): boolean {
+  if (input.unknownError && input.attempts >= UNKNOWN_ERROR_MAX_ATTEMPTS) return true;
+  return input.ageMs + input.nextDelayMs > policy.windowMs;
+}

@@ -1,0 +1,93 @@
+/**
+ * Web API transport: chat.postMessage with the connection's bot token, through @slack/web-api's
+ * WebClient (its retries off, 429s returned to us: pacing and retries belong to the queue).
+ * "The Web API only responds with 200 (yes, even for errors) or 429" [NODE docs]; errors arrive
+ * as `ok:false` with an `error` string. DMs go to the user's id, found by email when needed.
+ * not_in_channel is answered by joining the channel when the install has channels:join.
+ */
+import type { WebClient } from '@slack/web-api';
+import { classifySlackError } from './classify-slack-error.ts';
+import { createWebClient } from './create-web-client.ts';
+import type { OutgoingMessage, SendReport, SendTarget, SlackTransport } from './slack-transport.ts';
+
+interface WebApiError {
+  code?: string;
+  data?: { error?: string; needed?: string };
+  retryAfter?: number;
+  statusCode?: number;
+  original?: { message?: string; code?: string };
+}
+
+export class WebApiTransport implements SlackTransport {
+  #clients = new Map<string, WebClient>();
+  #userIdsByEmail = new Map<string, string>();
+
+  constructor(private readonly options: { slackApiUrl: string; timeoutMs: number }) {}
+
+  #client(token: string): WebClient {
+    let client = this.#clients.get(token);
+    if (!client) {
+      if (this.#clients.size > 1000) this.#clients.clear();
+      client = createWebClient(token, { slackApiUrl: this.options.slackApiUrl, timeoutMs: this.options.timeoutMs });
+      this.#clients.set(token, client);
+    }
+    return client;
+  }
+
+  async send(target: SendTarget, message: OutgoingMessage): Promise<SendReport> {
+    if (target.kind === 'webhook') throw new Error('WebApiTransport sends with a bot token, not to webhooks');
+    const started = performance.now();
+    const client = this.#client(target.token);
+    const request: Record<string, unknown> = { method: 'chat.postMessage', text: message.text, blocks: message.blocks, thread_ts: message.thread_ts };
+    const report = (outcome: SendReport['outcome'], response?: unknown, httpStatus?: number): SendReport => ({
+      outcome,
+      request,
+      response,
+      httpStatus,
+      latencyMs: Math.round(performance.now() - started),
+    });
+    try {
+      const channel = target.kind === 'channel' ? target.channel : await this.#dmChannel(client, target);
+      request.channel = channel;
+      const args = { channel, text: message.text, blocks: message.blocks as never, thread_ts: message.thread_ts };
+      let result;
+      try {
+        result = await client.chat.postMessage(args);
+      } catch (error) {
+        const e = error as WebApiError;
+        const canJoin = target.kind === 'channel' && target.scopes.includes('channels:join');
+        if (e.data?.error !== 'not_in_channel' || !canJoin) throw error;
+        await client.conversations.join({ channel });
+        request.joined_channel = true;
+        result = await client.chat.postMessage(args);
+      }
+      return report({ kind: 'sent', channel: result.channel, ts: result.ts }, { ok: true, channel: result.channel, ts: result.ts }, 200);
+    } catch (error) {
+      const e = error as WebApiError;
+      if (e.code === 'slack_webapi_rate_limited_error') {
+        return report({ kind: 'rate_limited', error: 'ratelimited', retryAfterSeconds: e.retryAfter ?? 30 }, { ok: false, error: 'ratelimited' }, 429);
+      }
+      if (e.code === 'slack_webapi_platform_error' && e.data?.error) {
+        return report(classifySlackError(e.data.error), e.data, 200);
+      }
+      if (e.code === 'slack_webapi_http_error') {
+        return report({ kind: 'retry', error: `http_${e.statusCode}` }, undefined, e.statusCode);
+      }
+      const reason = e.original?.message ?? (error as Error).message;
+      return report({ kind: 'retry', error: `request_error: ${reason}` });
+    }
+  }
+
+  /** A DM goes to the user id (chat.postMessage opens the app's DM with them); an email is looked up once. */
+  async #dmChannel(client: WebClient, target: Extract<SendTarget, { kind: 'dm' }>): Promise<string> {
+    if (target.userId) return target.userId;
+    const email = target.userEmail!.toLowerCase();
+    let id = this.#userIdsByEmail.get(email);
+    if (!id) {
+      const found = await client.users.lookupByEmail({ email });
+      id = found.user!.id!;
+      this.#userIdsByEmail.set(email, id);
+    }
+    return id;
+  }
+}
