@@ -10,6 +10,7 @@ import { ManualClock } from '../../src/clock.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { DatabaseKind } from '../../src/db/database.ts';
 import { createHttpApp } from '../../src/http/create-http-app.ts';
+import { createTransports } from '../../src/main.ts';
 import { ApiKeyCache } from '../../src/projects/api-key-cache.ts';
 import { IngestBatcher } from '../../src/ingest/ingest-batcher.ts';
 import { ProjectCatalog } from '../../src/ingest/project-catalog.ts';
@@ -50,7 +51,7 @@ export async function createTestGateway(kind: DatabaseKind, configOverrides: Par
   await catalog.start(database.db);
   const apiKeys = new ApiKeyCache(database.db);
   await apiKeys.start();
-  const ctx: AppContext = { db: database.db, config, keyring: testKeyring(), logger: createLogger({ level: 'debug', destination: sink }), clock, catalog, apiKeys, ingest: new IngestBatcher(database.db, catalog) };
+  const ctx: AppContext = { db: database.db, config, keyring: testKeyring(), logger: createLogger({ level: 'debug', destination: sink }), clock, catalog, apiKeys, ingest: new IngestBatcher(database.db, catalog), transports: createTransports(config) };
   const adminKey = `sb_admin_test_${randomBytes(8).toString('hex')}`;
   await ensureAdminKey(database.db, adminKey);
   const app = createHttpApp(ctx);
