@@ -1,14 +1,11 @@
 /**
- * Event severities, in order. Conditions compare them by rank (`severity >= high`), so the order
- * here is the meaning of `>`/`<` for severities everywhere in routing.
+ * Severities as routing conditions compare them (`severity >= high`). The list and its order are
+ * defined once, in src/event-types/severity.ts; this adds a rank lookup for any string, since a
+ * condition may meet values that are not severities.
  */
-export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+import { SEVERITIES } from '../event-types/severity.ts';
 
-export type Severity = (typeof SEVERITIES)[number];
-
-export function isSeverity(value: unknown): value is Severity {
-  return typeof value === 'string' && (SEVERITIES as readonly string[]).includes(value);
-}
+export { isSeverity, SEVERITIES, type Severity } from '../event-types/severity.ts';
 
 /** 0 for info up to 4 for critical; undefined for anything that is not a severity. */
 export function severityRank(value: string): number | undefined {
