@@ -2,12 +2,21 @@
  * The approvals pack: an approval service announcing a request's life, from created to executed,
  * expired or invalidated, plus the security signals (wrong PIN, token locked) admins must see.
  */
+import type { MessageTemplate } from '../templates/message-template.ts';
 import type { EventTypeDefinition } from './event-type-definition.ts';
 import { actions, context, field, fieldsSection, header, linkButton, person, section } from './template-parts.ts';
 
 const requester = person('data.requester_id', 'data.requester');
 const approver = person('data.approver_id', 'data.approver');
 const footer = context('Approval `{{ data.key }}` · {{ project.name }} · {{ event.occurred_at | slack_date }}');
+
+/** The approval request's first message, as it reads once the request is settled: no buttons left. */
+function settledRoot(title: string, text: string): MessageTemplate {
+  return {
+    text,
+    blocks: [header(title), section('*{{ data.action }}*\n{{ data.info }}'), fieldsSection([field('Requested by', requester), field('Key', '`{{ data.key }}`')]), footer],
+  };
+}
 
 const baseSample = {
   key: 'APR-2041',
@@ -65,6 +74,7 @@ export const APPROVAL_EVENT_TYPES: readonly EventTypeDefinition[] = [
         footer,
       ],
     },
+    subjectPolicy: { action: 'update_and_thread', updateTemplate: settledRoot('✅ Approved by {{ data.approver }}', '✅ Approved by {{ data.approver }}: {{ data.action }}') },
     sampleData: { ...baseSample },
   },
   {
@@ -87,6 +97,7 @@ export const APPROVAL_EVENT_TYPES: readonly EventTypeDefinition[] = [
         footer,
       ],
     },
+    subjectPolicy: { action: 'update_and_thread', updateTemplate: settledRoot('⌛ Expired without a decision', '⌛ Expired without a decision: {{ data.action }}') },
     sampleData: { ...baseSample },
   },
   {
@@ -104,6 +115,7 @@ export const APPROVAL_EVENT_TYPES: readonly EventTypeDefinition[] = [
         footer,
       ],
     },
+    subjectPolicy: { action: 'update_and_thread', updateTemplate: settledRoot('🚫 Invalidated', '🚫 Invalidated: {{ data.action }}') },
     sampleData: { ...baseSample, reason: 'The invoice amount changed after the request was made.' },
   },
   {
@@ -128,6 +140,7 @@ export const APPROVAL_EVENT_TYPES: readonly EventTypeDefinition[] = [
         footer,
       ],
     },
+    subjectPolicy: { action: 'thread' },
     sampleData: { ...baseSample, attempts: '3 of 5' },
   },
   {
@@ -150,6 +163,7 @@ export const APPROVAL_EVENT_TYPES: readonly EventTypeDefinition[] = [
         footer,
       ],
     },
+    subjectPolicy: { action: 'thread', replyBroadcast: true },
     sampleData: { ...baseSample, attempts: '5 of 5', reason: 'Too many wrong PIN entries' },
   },
 ];

@@ -98,3 +98,23 @@ describe('built-in event types', () => {
     expect(validateBlocks(message.blocks ?? [], 'message')).toEqual([]);
   });
 });
+
+describe('built-in subject policies', () => {
+  it('evolve approvals, challenges, alerts and deployments in place', () => {
+    const policy = (name: string) => findBuiltInEventType(name)?.subjectPolicy?.action ?? 'new';
+    expect(policy('approval.created')).toBe('new');
+    expect(policy('approval.executed')).toBe('update_and_thread');
+    expect(policy('challenge.progress')).toBe('thread');
+    expect(policy('alert.resolved')).toBe('update_and_thread');
+    expect(findBuiltInEventType('challenge.winner')?.subjectPolicy?.replyBroadcast).toBe(true);
+  });
+
+  it.each(all.filter(([, d]) => d.subjectPolicy?.updateTemplate))('%s: the update template renders within Block Kit limits', (_name, definition) => {
+    const template = definition.subjectPolicy!.updateTemplate!;
+    expect(checkTemplate(template)).toEqual([]);
+    const rendered = renderMessage(template, contextFor(definition, definition.sampleData));
+    expect(validateBlocks(rendered.blocks ?? [], 'message')).toEqual([]);
+    expect(rendered.blocks?.some((b) => (b as { type: string }).type === 'actions')).toBe(false); // buttons removed
+    expect(rendered.text.length).toBeGreaterThan(0);
+  });
+});

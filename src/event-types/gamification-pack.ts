@@ -55,6 +55,7 @@ export const GAMIFICATION_EVENT_TYPES: readonly EventTypeDefinition[] = [
         footer,
       ],
     },
+    subjectPolicy: { action: 'thread' },
     sampleData: { ...challenge, participant: 'Sarah', participant_id: 'U04SARAHC1', current: 3, target: 5, unit: 'meeting' },
   },
   {
@@ -81,6 +82,7 @@ export const GAMIFICATION_EVENT_TYPES: readonly EventTypeDefinition[] = [
         footer,
       ],
     },
+    subjectPolicy: { action: 'thread' },
     sampleData: {
       ...challenge,
       unit: 'meeting',
@@ -109,6 +111,7 @@ export const GAMIFICATION_EVENT_TYPES: readonly EventTypeDefinition[] = [
         footer,
       ],
     },
+    subjectPolicy: { action: 'thread', replyBroadcast: true },
     sampleData: { ...challenge, winner: 'James', winner_id: 'U04JAMESO2', period: 'this week', score: 7, unit: 'meeting' },
   },
   {

@@ -84,6 +84,13 @@ export const OPS_EVENT_TYPES: readonly EventTypeDefinition[] = [
         context('Alert `{{ data.alert_id }}` · {{ project.name }}'),
       ],
     },
+    subjectPolicy: {
+      action: 'update_and_thread',
+      updateTemplate: {
+        text: '✅ Resolved: {{ data.title }}',
+        blocks: [header('✅ Resolved: {{ data.title }}'), section('{{ data.description }}'), context('Alert `{{ data.alert_id }}` · {{ data.service }} · {{ project.name }}')],
+      },
+    },
     sampleData: { ...alertSample, duration: '23 minutes', resolved_by: 'Rollback to v2.13.4', resolution: 'Error rate back under 0.5% after the rollback.' },
   },
   {
@@ -114,6 +121,10 @@ export const OPS_EVENT_TYPES: readonly EventTypeDefinition[] = [
         actions(linkButton('View pipeline', 'data.url')),
       ],
     },
+    subjectPolicy: {
+      action: 'update_and_thread',
+      updateTemplate: { text: '✅ {{ data.service }} {{ data.version }} deployed to {{ data.environment }}', blocks: [section('✅ Deployed *{{ data.service }}* `{{ data.version }}` to *{{ data.environment }}*', deployFields)] },
+    },
     sampleData: { ...deploySample, duration: '4m 12s' },
   },
   {
@@ -129,6 +140,10 @@ export const OPS_EVENT_TYPES: readonly EventTypeDefinition[] = [
         section('{% if data.error %}```{{ data.error }}```{% else %}The deployment did not complete.{% endif %}', deployFields),
         actions(linkButton('View logs', 'data.logs_url', 'danger'), linkButton('View pipeline', 'data.url')),
       ],
+    },
+    subjectPolicy: {
+      action: 'update_and_thread',
+      updateTemplate: { text: '❌ {{ data.service }} {{ data.version }} failed to deploy to {{ data.environment }}', blocks: [section('❌ Failed to deploy *{{ data.service }}* `{{ data.version }}` to *{{ data.environment }}*', deployFields)] },
     },
     sampleData: {
       ...deploySample,
