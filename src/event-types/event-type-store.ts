@@ -8,6 +8,8 @@ import { checkTemplate } from '../templates/render-message.ts';
 import type { MessageTemplate } from '../templates/message-template.ts';
 import { BUILT_IN_EVENT_TYPES, findBuiltInEventType } from './built-in-event-types.ts';
 import { checkEventTypeName } from './event-type-name.ts';
+import { checkSubjectPolicy } from './subject-policy.ts';
+import type { SubjectPolicy } from './event-type-definition.ts';
 import { isSeverity, SEVERITIES, type Severity } from './severity.ts';
 
 export interface EventType {
@@ -21,6 +23,8 @@ export interface EventType {
   /** built_in: shipped with Switchboard; override: a built-in this project changed; custom: the project's own. */
   source: 'built_in' | 'override' | 'custom';
   pack: string | null;
+  /** What later events about the same subject do (null: post a new message). */
+  subject_policy: SubjectPolicy | null;
 }
 
 interface Row {
@@ -30,6 +34,7 @@ interface Row {
   ttl_seconds: number | null;
   template: MessageTemplate;
   sample_data: Record<string, unknown>;
+  subject_policy: SubjectPolicy | null;
 }
 
 function fromBuiltIn(name: string): EventType | undefined {
@@ -43,15 +48,16 @@ function fromBuiltIn(name: string): EventType | undefined {
     sample_data: b.sampleData,
     source: 'built_in',
     pack: b.pack,
+    subject_policy: b.subjectPolicy ?? null,
   };
 }
 
 function fromRow(row: Row): EventType {
   const builtIn = findBuiltInEventType(row.name);
-  return { ...row, source: builtIn ? 'override' : 'custom', pack: builtIn?.pack ?? null };
+  return { ...row, subject_policy: row.subject_policy ?? null, source: builtIn ? 'override' : 'custom', pack: builtIn?.pack ?? null };
 }
 
-const COLUMNS = 'name, description, default_severity, ttl_seconds, template, sample_data';
+const COLUMNS = 'name, description, default_severity, ttl_seconds, template, sample_data, subject_policy';
 
 export async function listEventTypes(db: Queryable, projectId: string): Promise<EventType[]> {
   const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM event_types WHERE project_id = $1`, [projectId]);
@@ -87,6 +93,7 @@ export interface EventTypeInput {
   ttl_seconds?: number | null;
   template?: unknown;
   sample_data?: Record<string, unknown>;
+  subject_policy?: unknown;
 }
 
 /** Creates or replaces a project's event type (or its override of a built-in). */
@@ -107,13 +114,15 @@ export async function putEventType(db: Queryable, projectId: string, name: strin
     throw new ValidationError('ttl_seconds must be a whole number of seconds from 1 to 7776000 (90 days), or null for never', { field: 'ttl_seconds' });
   }
   const description = (input.description ?? base?.description ?? '').slice(0, 1000);
+  const subjectPolicy = input.subject_policy === undefined ? base?.subject_policy ?? null : input.subject_policy === null ? null : checkSubjectPolicy(input.subject_policy);
   const { rows } = await db.query<Row>(
-    `INSERT INTO event_types (project_id, name, description, default_severity, ttl_seconds, template, sample_data)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
+    `INSERT INTO event_types (project_id, name, description, default_severity, ttl_seconds, template, sample_data, subject_policy)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
      ON CONFLICT (project_id, name) DO UPDATE SET description = excluded.description, default_severity = excluded.default_severity,
-       ttl_seconds = excluded.ttl_seconds, template = excluded.template, sample_data = excluded.sample_data, updated_at = now()
+       ttl_seconds = excluded.ttl_seconds, template = excluded.template, sample_data = excluded.sample_data,
+       subject_policy = excluded.subject_policy, updated_at = now()
      RETURNING ${COLUMNS}`,
-    [projectId, name, description, severity, ttl, JSON.stringify(template), JSON.stringify(input.sample_data ?? base?.sample_data ?? {})],
+    [projectId, name, description, severity, ttl, JSON.stringify(template), JSON.stringify(input.sample_data ?? base?.sample_data ?? {}), subjectPolicy === null ? null : JSON.stringify(subjectPolicy)],
   );
   return fromRow(rows[0]);
 }

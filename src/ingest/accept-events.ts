@@ -7,6 +7,7 @@
  */
 import type { Queryable } from '../db/database.ts';
 import { SwitchboardError, ValidationError } from '../errors.ts';
+import type { SubjectAction } from '../event-types/event-type-definition.ts';
 import type { EventType } from '../event-types/event-type-store.ts';
 import { getEventsWithDeliveries, type EventWithDeliveries } from '../events/event-queries.ts';
 import { newId } from '../ids.ts';
@@ -26,7 +27,9 @@ interface Prepared {
   severity: string;
   ttl: number | null;
   message: RenderedMessage;
-  deliveries: { id: string; destinationId: string }[];
+  /** What the subject's root becomes, when a destination updates it. */
+  updateMessage: RenderedMessage | null;
+  deliveries: { id: string; destinationId: string; subjectAction: SubjectAction | null; replyBroadcast: boolean }[];
 }
 
 function reject(error: unknown): AcceptResult {
@@ -48,12 +51,20 @@ function prepare(index: number, input: EventInput, type: EventType | undefined, 
   const id = newId('evt', now);
   const severity = input.severity ?? type.default_severity;
   const occurredAt = input.occurred_at ?? new Date(now).toISOString();
-  const message = renderMessage(type.template, {
+  const context = {
     event: { id, type: input.type, severity, subject: input.subject ?? null, occurred_at: occurredAt, key: input.key ?? null },
     data: input.data,
     project: { name: project.name },
-  });
+  };
+  const message = renderMessage(type.template, context);
   const destinationIds = routeEvent(project.routes, { type: input.type, severity, subject: input.subject, key: input.key, data: input.data });
+  const deliveries = destinationIds.map((destinationId) => {
+    // A destination's own policy for this type wins over the event type's; no subject, no policy.
+    const policy = input.subject ? project.destinations.get(destinationId)?.subject_policies?.[input.type] ?? type.subject_policy : null;
+    return { id: newId('dlv', now), destinationId, subjectAction: input.subject ? policy?.action ?? 'new' : null, replyBroadcast: policy?.replyBroadcast ?? false, policy };
+  });
+  const updatePolicy = deliveries.find((d) => d.subjectAction === 'update' || d.subjectAction === 'update_and_thread')?.policy;
+  const updateMessage = updatePolicy?.updateTemplate ? renderMessage(updatePolicy.updateTemplate, context) : null;
   return {
     index,
     id,
@@ -61,7 +72,8 @@ function prepare(index: number, input: EventInput, type: EventType | undefined, 
     severity,
     ttl: input.ttl === undefined ? type.ttl_seconds : input.ttl,
     message,
-    deliveries: destinationIds.map((destinationId) => ({ id: newId('dlv', now), destinationId })),
+    updateMessage,
+    deliveries: deliveries.map(({ policy: _policy, ...d }) => d),
   };
 }
 
@@ -142,25 +154,30 @@ async function writeEvents(db: Queryable, projectId: string, prepared: Prepared[
     deliver_at: p.input.deliver_at ?? null,
     ttl: p.ttl,
     message: p.message,
+    update_message: p.updateMessage,
   }));
-  const deliveries = prepared.flatMap((p) => p.deliveries.map((x) => ({ id: x.id, event_id: p.id, destination_id: x.destinationId })));
+  const deliveries = prepared.flatMap((p) =>
+    p.deliveries.map((x) => ({ id: x.id, event_id: p.id, destination_id: x.destinationId, subject_action: x.subjectAction, reply_broadcast: x.replyBroadcast })),
+  );
   const iso = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
   const { rows } = await db.query<WrittenRow & { id: string }>(
     `WITH ev AS (
-       INSERT INTO events (id, project_id, type, idempotency_key, subject, severity, data, message, occurred_at, deliver_at, expires_at)
-       SELECT e.id, $1, e.type, e.key, e.subject, e.severity, e.data, e.message, e.occurred_at, e.deliver_at,
+       INSERT INTO events (id, project_id, type, idempotency_key, subject, severity, data, message, update_message, occurred_at, deliver_at, expires_at)
+       SELECT e.id, $1, e.type, e.key, e.subject, e.severity, e.data, e.message, e.update_message, e.occurred_at, e.deliver_at,
               CASE WHEN e.ttl IS NULL THEN NULL ELSE coalesce(e.deliver_at, now()) + e.ttl * interval '1 second' END
        FROM ROWS FROM (jsonb_to_recordset($2::jsonb)
-         AS (id text, type text, key text, subject text, severity text, data jsonb, message jsonb, occurred_at timestamptz, deliver_at timestamptz, ttl int))
-         WITH ORDINALITY AS e(id, type, key, subject, severity, data, message, occurred_at, deliver_at, ttl, ord)
+         AS (id text, type text, key text, subject text, severity text, data jsonb, message jsonb, update_message jsonb,
+             occurred_at timestamptz, deliver_at timestamptz, ttl int))
+         WITH ORDINALITY AS e(id, type, key, subject, severity, data, message, update_message, occurred_at, deliver_at, ttl, ord)
        ORDER BY e.ord
        ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
        RETURNING id, accepted_at, deliver_at, expires_at
      ), dl AS (
-       INSERT INTO deliveries (id, project_id, event_id, destination_id, run_at, expires_at)
-       SELECT x.id, $1, x.event_id, x.destination_id, coalesce(ev.deliver_at, ev.accepted_at), ev.expires_at
-       FROM ROWS FROM (jsonb_to_recordset($3::jsonb) AS (id text, event_id text, destination_id text))
-         WITH ORDINALITY AS x(id, event_id, destination_id, ord)
+       INSERT INTO deliveries (id, project_id, event_id, destination_id, run_at, deliver_at, expires_at, subject_action, reply_broadcast)
+       SELECT x.id, $1, x.event_id, x.destination_id, coalesce(ev.deliver_at, ev.accepted_at), ev.deliver_at, ev.expires_at,
+              x.subject_action, x.reply_broadcast
+       FROM ROWS FROM (jsonb_to_recordset($3::jsonb) AS (id text, event_id text, destination_id text, subject_action text, reply_broadcast boolean))
+         WITH ORDINALITY AS x(id, event_id, destination_id, subject_action, reply_broadcast, ord)
        JOIN ev ON ev.id = x.event_id
        ORDER BY x.ord
        RETURNING 1

@@ -6,6 +6,7 @@
  * clears it within milliseconds. A 60-second lifetime bounds staleness if a notification is lost.
  */
 import type { Database, Queryable } from '../db/database.ts';
+import type { SubjectPolicy } from '../event-types/event-type-definition.ts';
 import { findEventTypes, type EventType } from '../event-types/event-type-store.ts';
 import { loadRoutes, type Route } from './route-event.ts';
 
@@ -13,7 +14,7 @@ export interface ProjectSnapshot {
   name: string;
   routes: Route[];
   /** Destination facts the 202 answer shows. */
-  destinations: Map<string, { name: string; kind: string; status: string }>;
+  destinations: Map<string, { name: string; kind: string; status: string; subject_policies: Record<string, SubjectPolicy> }>;
   eventType(name: string): Promise<EventType | undefined>;
 }
 
@@ -53,7 +54,10 @@ export class ProjectCatalog {
     const [project, routes, destinations] = await Promise.all([
       this.db.query<{ name: string }>('SELECT name FROM projects WHERE id = $1', [projectId]),
       loadRoutes(this.db, projectId),
-      this.db.query<{ id: string; name: string; kind: string; status: string }>('SELECT id, name, kind, status FROM destinations WHERE project_id = $1', [projectId]),
+      this.db.query<{ id: string; name: string; kind: string; status: string; subject_policies: Record<string, SubjectPolicy> }>(
+        'SELECT id, name, kind, status, subject_policies FROM destinations WHERE project_id = $1',
+        [projectId],
+      ),
     ]);
     const types = new Map<string, Promise<EventType | undefined>>();
     return {
