@@ -26,4 +26,6 @@ export interface AppContext {
   ingest: IngestBatcher;
   /** How messages reach Slack (the delivery engine and test messages use the same ones). */
   transports: { webhook: SlackTransport; webApi: SlackTransport };
+  /** Wakes the delivery workers after the queue changed outside ingest (a retry, a cancel, a fixed destination). */
+  onDeliveriesChanged?: () => void;
 }

@@ -10,6 +10,7 @@ import { SwitchboardError } from '../errors.ts';
 import { authenticate, type HttpEnv } from './authenticate.ts';
 import { errorBody, respondWithError } from './error-response.ts';
 import { connectionRoutes } from './routes/connection-routes.ts';
+import { deliveryRoutes } from './routes/delivery-routes.ts';
 import { destinationRoutes } from './routes/destination-routes.ts';
 import { registerDocs } from './routes/docs-routes.ts';
 import { eventRoutes } from './routes/event-routes.ts';
@@ -63,7 +64,7 @@ export function createHttpApp(ctx: AppContext): OpenAPIHono<HttpEnv> {
     }
   });
 
-  for (const routes of [projectRoutes, connectionRoutes, destinationRoutes, eventTypeRoutes, eventRoutes]) {
+  for (const routes of [projectRoutes, connectionRoutes, destinationRoutes, eventTypeRoutes, eventRoutes, deliveryRoutes]) {
     app.route('/', routes(ctx));
   }
   registerDocs(app, API_VERSION);

@@ -19,6 +19,8 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  delivery_not_retryable: 409,
+  delivery_not_cancellable: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   unknown_event_type: 422,

@@ -140,3 +140,84 @@ export const EventWithDeliveriesSchema = z.object({ ...eventFields, deliveries: 
 export const AcceptedEventSchema = z
   .object({ replayed: z.boolean().openapi({ description: 'true when the idempotency key was seen before: this is the first result' }), event: EventWithDeliveriesSchema })
   .openapi('AcceptedEvent');
+
+const deliveryStatus = z
+  .enum(['pending', 'held', 'sending', 'sent', 'failed', 'dead', 'expired', 'cancelled'])
+  .openapi({ description: 'held: pending while the destination needs attention (see docs/deliveries.md)' });
+
+const deliveryFields = {
+  id: z.string().openapi({ example: 'dlv_01jf3z8n5q0000000000000000' }),
+  event_id: z.string(),
+  event_type: z.string(),
+  destination_id: z.string(),
+  destination_name: z.string(),
+  destination_kind: z.string(),
+  destination_status: z.string(),
+  status: deliveryStatus,
+  attempts: z.number().openapi({ description: 'Attempts made so far; a 429 or a hold does not count' }),
+  last_error: z.string().nullable(),
+  hint: z.string().nullable().openapi({ description: 'What a person can do about it, when someone has to act' }),
+  created_at: z.string().openapi({ description: 'When the event was accepted' }),
+  run_at: z.string().openapi({ description: 'Not sent before this time (the next retry, or the scheduled time)' }),
+  expires_at: z.string().nullable(),
+  sent_at: z.string().nullable(),
+  slack_channel: z.string().nullable(),
+  slack_ts: z.string().nullable().openapi({ description: 'The message ts (Web API destinations; webhooks return none)' }),
+};
+
+export const DeliverySchema = z.object(deliveryFields).openapi('Delivery');
+
+export const DeliveryAttemptSchema = z
+  .object({
+    id: z.string(),
+    attempt: z.number(),
+    worker: z.string().nullable(),
+    started_at: z.string(),
+    latency_ms: z.number(),
+    request: z.unknown().openapi({ description: 'What was sent, secrets masked' }),
+    http_status: z.number().nullable(),
+    response: z.unknown().openapi({ description: 'What Slack answered' }),
+    outcome: z.enum(['sent', 'retry', 'rate_limited', 'rejected', 'destination_broken']),
+    error: z.string().nullable(),
+    slack_channel: z.string().nullable(),
+    slack_ts: z.string().nullable(),
+  })
+  .openapi('DeliveryAttempt');
+
+export const DeliveryDetailSchema = z
+  .object({
+    ...deliveryFields,
+    message: z.unknown().openapi({ description: 'The rendered message ({ text, blocks })' }),
+    destination: z.object({
+      id: z.string(),
+      name: z.string(),
+      kind: z.string(),
+      status: status,
+      status_reason: z.string().nullable(),
+      status_hint: z.string().nullable(),
+    }),
+    attempt_log: z.array(DeliveryAttemptSchema).openapi({ description: 'Every attempt, oldest first' }),
+  })
+  .openapi('DeliveryDetail');
+
+const bulkFields = {
+  matched: z.number().openapi({ description: 'How many matched when this call began (from the cursor on)' }),
+  delivery_ids: z.array(z.string()).openapi({ description: 'The deliveries this call changed, in queue order' }),
+  next_cursor: z.string().nullable().openapi({ description: 'With `limit`: pass it back as `cursor` to continue; null when done' }),
+};
+
+export const BulkRetryResultSchema = z.object({ retried: z.number(), ...bulkFields }).openapi('BulkRetryResult');
+export const BulkCancelResultSchema = z.object({ cancelled: z.number(), ...bulkFields }).openapi('BulkCancelResult');
+
+export const TestMessageResultSchema = z
+  .object({
+    ok: z.boolean(),
+    outcome: z.enum(['sent', 'retry', 'rate_limited', 'rejected', 'destination_broken']),
+    error: z.string().optional().openapi({ example: 'no_service', description: "Slack's error, or what went wrong on the way" }),
+    hint: z.string().optional().openapi({ description: 'What to do about it, in plain words' }),
+    slack: z.object({ channel: z.string(), ts: z.string() }).optional().openapi({ description: 'Where the message went (Web API destinations)' }),
+    latency_ms: z.number(),
+    destination_status: status.openapi({ description: "The destination's status after the test" }),
+    attempt_id: z.string().openapi({ description: 'The attempt as recorded in the audit log' }),
+  })
+  .openapi('TestMessageResult');

@@ -1,9 +1,10 @@
-/** Destinations of the calling project: CRUD, enable/disable. */
+/** Destinations of the calling project: CRUD, enable/disable, and the test message. */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AppContext } from '../../app-context.ts';
 import * as destinations from '../../destinations/destination-store.ts';
+import { sendTestMessage } from '../../destinations/send-test-message.ts';
 import { bearerSecurity, createRouter, scopedProject } from '../router.ts';
-import { DestinationSchema, errorResponses } from '../schemas.ts';
+import { DestinationSchema, errorResponses, TestMessageResultSchema } from '../schemas.ts';
 
 const Params = z.object({ destination_id: z.string().openapi({ param: { name: 'destination_id', in: 'path' } }) });
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
@@ -68,6 +69,20 @@ export function destinationRoutes(ctx: AppContext) {
         c.json(await destinations.updateDestination(ctx.db, await scopedProject(ctx, c), c.req.valid('param').destination_id, { enabled: action === 'enable' }, rules), 200),
     );
   }
+
+  r.openapi(
+    createRoute({ method: 'post', path: '/v1/destinations/{destination_id}/test', tags, security: bearerSecurity,
+      summary: 'Send a test message now and say what happened',
+      description:
+        'Sends a message labelled as a Switchboard test (with the destination’s name and the time) straight through the transport, ' +
+        'not the queue, and answers with the outcome and, on failure, a hint. A broken destination is marked needs_attention; ' +
+        'a successful test clears needs_attention so held messages go out. The attempt is recorded in the audit log.',
+      request: { params: Params }, responses: { 200: json(TestMessageResultSchema, 'The outcome (ok: false when Slack refused)'), ...errorResponses } }),
+    async (c) => {
+      const deps = { db: ctx.db, keyring: ctx.keyring, transports: ctx.transports, now: () => ctx.clock.now(), onDeliveriesChanged: ctx.onDeliveriesChanged };
+      return c.json(await sendTestMessage(deps, await scopedProject(ctx, c), c.req.valid('param').destination_id), 200);
+    },
+  );
 
   r.openapi(
     createRoute({ method: 'delete', path: '/v1/destinations/{destination_id}', tags, security: bearerSecurity, summary: 'Delete a destination',
