@@ -29,7 +29,9 @@ export async function cancelDelivery(db: Database, projectId: string, id: string
           ? 'is being sent to Slack right now and cannot be stopped'
           : row.status === 'sent'
             ? 'was already sent to Slack'
-            : `already finished (${row.status})`;
+            : row.status === 'scheduled'
+              ? 'was already handed to Slack, which posts it at its scheduled time'
+              : `already finished (${row.status})`;
       throw new SwitchboardError('delivery_not_cancellable', `Delivery ${id} ${why}. Only deliveries waiting to be sent (pending or held) can be cancelled.`, {
         status: row.status,
       });

@@ -2,8 +2,9 @@
  * The states a delivery can be in, as the API shows them, and which operations each allows.
  * `held` is not stored: it is a pending delivery whose destination needs attention (the engine
  * claims nothing for such a destination, so its line waits until an admin fixes it).
+ * `scheduled`: handed to Slack with chat.scheduleMessage, which posts it at its time.
  */
-export const DELIVERY_STATUSES = ['pending', 'held', 'sending', 'sent', 'failed', 'dead', 'expired', 'cancelled'] as const;
+export const DELIVERY_STATUSES = ['pending', 'held', 'sending', 'scheduled', 'sent', 'failed', 'dead', 'expired', 'cancelled'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** Finished without reaching Slack: an operator may send these again. */

@@ -46,6 +46,7 @@ function notRetryable(id: string, row: { status: string; status_hint: string | n
   const why: Record<string, string> = {
     sent: `was already sent to Slack (at ${row.sent_at}); retrying it would post the message twice. To post it again, send the event again`,
     sending: 'is being sent to Slack right now',
+    scheduled: 'was handed to Slack, which posts it at its scheduled time; retrying it would post the message twice',
     pending: 'is already waiting in line to be sent; it goes when its turn comes',
     held: `is waiting because its destination needs attention: ${row.status_hint ?? 'see the destination'} Once fixed (or after a successful POST /v1/destinations/${row.destination_id}/test) it is sent without a retry`,
   };

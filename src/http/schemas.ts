@@ -142,7 +142,7 @@ export const AcceptedEventSchema = z
   .openapi('AcceptedEvent');
 
 const deliveryStatus = z
-  .enum(['pending', 'held', 'sending', 'sent', 'failed', 'dead', 'expired', 'cancelled'])
+  .enum(['pending', 'held', 'sending', 'scheduled', 'sent', 'failed', 'dead', 'expired', 'cancelled'])
   .openapi({ description: 'held: pending while the destination needs attention (see docs/deliveries.md)' });
 
 const deliveryFields = {
