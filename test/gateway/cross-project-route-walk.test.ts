@@ -31,6 +31,7 @@ describe.each(databaseKinds)('cross-project isolation on %s', (kind) => {
     ids.name = 'a_only.thing';
     const ev = await gw.call('POST', '/v1/events', { key: a.key, body: { type: 'a_only.thing', data: { x: 1 } } });
     ids.event_id = ev.body.event.id;
+    ids.delivery_id = ev.body.event.deliveries[0].id;
   });
   afterAll(async () => gw?.close());
 
@@ -56,7 +57,7 @@ describe.each(databaseKinds)('cross-project isolation on %s', (kind) => {
   });
 
   it('lists only the caller’s own resources', async () => {
-    for (const path of ['/v1/destinations', '/v1/connections', '/v1/events', '/v1/projects']) {
+    for (const path of ['/v1/destinations', '/v1/connections', '/v1/events', '/v1/deliveries', '/v1/projects']) {
       const res = await gw.call('GET', path, { key: b.key });
       expect(res.status).toBe(200);
       const text = JSON.stringify(res.body);
