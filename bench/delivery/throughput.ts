@@ -1,0 +1,72 @@
+/**
+ * (a) Throughput: 5,000 messages to 50 channels with the emulator's rate limits off and
+ * Switchboard's pacing opened up, so only the machinery is measured. Switchboard delivers a
+ * durable backlog (ingested beforehand by a non-delivering process) and is timed from the start of
+ * the delivering process until the emulator holds all 5,000; the baseline is a plain WebClient loop
+ * with 100 calls in flight and no durability, measured just before it against the same emulator.
+ */
+import { startEmulator } from '../../test/helpers/emulator.ts';
+import { createBenchEngine, type Engine } from '../support/bench-engines.ts';
+import { switchboardBacklog, webClientBacklog, type BacklogResult, type BacklogSpec } from './backlog-runs.ts';
+
+/** Pacing far above anything this machine reaches: the emulator's limits are off too. */
+export const RELAXED_PACING = {
+  SWITCHBOARD_PACE_PER_SECOND: '100000',
+  SWITCHBOARD_PACE_BURST: '100000',
+  SWITCHBOARD_WORKSPACE_PER_MINUTE: '10000000',
+  SWITCHBOARD_WORKSPACE_BURST: '1000000',
+} as const;
+
+export interface ThroughputRow {
+  engine: Engine;
+  messages: number;
+  /** Messages per second from the delivering process's start to the last arrival. */
+  switchboard_per_s: number;
+  /** The same from the first arrival to the last (start-up excluded). */
+  switchboard_steady_per_s: number;
+  baseline_per_s: number;
+  ratio: number;
+  ingest_s: number;
+  duplicates: number;
+  out_of_order: number;
+  missing: number;
+}
+
+const rate = (messages: number, seconds: number) => Math.round(messages / seconds);
+
+function checkComplete(name: string, r: BacklogResult): void {
+  if (!r.completed) throw new Error(`${name}: only ${r.received} of the messages arrived (${r.missing} missing)`);
+}
+
+export async function throughputBench(engines: Engine[], spec: BacklogSpec = { channels: 50, messages: 5_000, timeoutMs: 120_000 }): Promise<ThroughputRow[]> {
+  const slack = await startEmulator({ rateLimits: { enabled: false } });
+  const rows: ThroughputRow[] = [];
+  try {
+    for (const engine of engines) {
+      const baseline = await webClientBacklog(slack, spec, { concurrency: 100, retries: 'none' });
+      checkComplete('baseline', baseline);
+      const db = await createBenchEngine(engine, slack.apiUrl);
+      try {
+        const sb = await switchboardBacklog(slack, db, spec, RELAXED_PACING);
+        checkComplete(`switchboard on ${engine}`, sb);
+        rows.push({
+          engine,
+          messages: spec.messages,
+          switchboard_per_s: rate(spec.messages, sb.seconds),
+          switchboard_steady_per_s: rate(spec.messages - 1, sb.firstToLastSeconds),
+          baseline_per_s: rate(spec.messages, baseline.seconds),
+          ratio: +(baseline.seconds / sb.seconds).toFixed(3),
+          ingest_s: +(sb.ingestSeconds ?? 0).toFixed(2),
+          duplicates: sb.duplicates,
+          out_of_order: sb.outOfOrder,
+          missing: sb.missing,
+        });
+      } finally {
+        await db.drop();
+      }
+    }
+  } finally {
+    await slack.close();
+  }
+  return rows;
+}
