@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { ConfigError } from './errors.ts';
+import { FEATURE_NAMES, isSlackFeature, type SlackFeature } from './oauth/slack-features.ts';
 
 export interface Config {
   host: string;
@@ -22,6 +23,19 @@ export interface Config {
   logLevel: string;
   maxBodyBytes: number;
   delivery: DeliveryConfig;
+  slackApp: SlackAppConfig;
+}
+
+/** The Slack app behind "Connect Slack" (OAuth v2). OAuth is off until client id and secret are set. */
+export interface SlackAppConfig {
+  clientId?: string;
+  clientSecret?: string;
+  /** Verifies requests Slack sends us (v0 signatures [D-VERIFY]). */
+  signingSecret?: string;
+  /** Slack's authorize page; the emulator's in demo mode and tests. */
+  authorizeUrl: string;
+  /** Optional features; each adds the scopes it needs (src/oauth/slack-features.ts). */
+  features: SlackFeature[];
 }
 
 export interface DeliveryConfig {
@@ -96,6 +110,30 @@ function origins(env: Env, name: string): string[] {
   });
 }
 
+function features(env: Env, name: string): SlackFeature[] {
+  const raw = env[name];
+  if (!raw) return [];
+  const list = raw.split(',').map((f) => f.trim()).filter(Boolean);
+  const unknown = list.filter((f) => !isSlackFeature(f));
+  if (unknown.length) throw new ConfigError(name, `a comma-separated list of ${FEATURE_NAMES.join(', ')}`, raw);
+  return [...new Set(list as SlackFeature[])];
+}
+
+function slackApp(env: Env): SlackAppConfig {
+  const clientId = env.SWITCHBOARD_SLACK_CLIENT_ID || undefined;
+  const clientSecret = env.SWITCHBOARD_SLACK_CLIENT_SECRET || undefined;
+  // One without the other can only be a mistake, and OAuth would fail at the first install.
+  if (clientId && !clientSecret) throw new ConfigError('SWITCHBOARD_SLACK_CLIENT_SECRET', 'the Client Secret of the Slack app (SWITCHBOARD_SLACK_CLIENT_ID is set)');
+  if (clientSecret && !clientId) throw new ConfigError('SWITCHBOARD_SLACK_CLIENT_ID', 'the Client ID of the Slack app (SWITCHBOARD_SLACK_CLIENT_SECRET is set)');
+  return {
+    clientId,
+    clientSecret,
+    signingSecret: env.SWITCHBOARD_SLACK_SIGNING_SECRET || undefined,
+    authorizeUrl: url(env, 'SWITCHBOARD_SLACK_AUTHORIZE_URL', 'https://slack.com/oauth/v2/authorize', ['https:', 'http:'])!,
+    features: features(env, 'SWITCHBOARD_FEATURES'),
+  };
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): Config {
@@ -130,5 +168,6 @@ export function loadConfig(env: Env = process.env): Config {
       workerStaleSeconds: number(env, 'SWITCHBOARD_WORKER_STALE_SECONDS', 30, 1, 3600),
       retentionDays: number(env, 'SWITCHBOARD_RETENTION_DAYS', 30, 1, 3650),
     },
+    slackApp: slackApp(env),
   };
 }

@@ -86,16 +86,17 @@ export async function saveConnection(
   keyring: Keyring,
   projectId: string,
   who: TokenIdentity,
-  tokens: { botToken: string; refreshToken?: string; expiresAt?: Date },
+  tokens: { botToken: string; refreshToken?: string; expiresAt?: Date; refreshDueAt?: Date },
 ): Promise<Connection> {
   const { rows } = await db.query<Connection>(
     `INSERT INTO connections (id, project_id, team_id, team_name, enterprise_id, bot_user_id, app_id, scopes,
-        bot_token_sealed, bot_token_hint, refresh_token_sealed, token_expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+        bot_token_sealed, bot_token_hint, refresh_token_sealed, token_expires_at, token_refresh_due_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
      ON CONFLICT (project_id, coalesce(enterprise_id, ''), team_id) DO UPDATE SET
        team_name = excluded.team_name, bot_user_id = excluded.bot_user_id, app_id = excluded.app_id,
        scopes = excluded.scopes, bot_token_sealed = excluded.bot_token_sealed, bot_token_hint = excluded.bot_token_hint,
        refresh_token_sealed = excluded.refresh_token_sealed, token_expires_at = excluded.token_expires_at,
+       token_refresh_due_at = excluded.token_refresh_due_at,
        status = 'active', status_reason = NULL, status_hint = NULL, updated_at = now()
      RETURNING ${COLUMNS}`,
     [
@@ -111,6 +112,7 @@ export async function saveConnection(
       maskSecret(tokens.botToken),
       tokens.refreshToken ? keyring.encrypt(tokens.refreshToken) : null,
       tokens.expiresAt ?? null,
+      tokens.refreshDueAt ?? tokens.expiresAt ?? null,
     ],
   );
   return rows[0];

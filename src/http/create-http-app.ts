@@ -9,12 +9,14 @@ import type { AppContext } from '../app-context.ts';
 import { SwitchboardError } from '../errors.ts';
 import { authenticate, type HttpEnv } from './authenticate.ts';
 import { errorBody, respondWithError } from './error-response.ts';
+import { connectionChannelRoutes } from './routes/connection-channel-routes.ts';
 import { connectionRoutes } from './routes/connection-routes.ts';
 import { deliveryRoutes } from './routes/delivery-routes.ts';
 import { destinationRoutes } from './routes/destination-routes.ts';
 import { registerDocs } from './routes/docs-routes.ts';
 import { eventRoutes } from './routes/event-routes.ts';
 import { eventTypeRoutes } from './routes/event-type-routes.ts';
+import { oauthRoutes } from './routes/oauth-routes.ts';
 import { projectRoutes } from './routes/project-routes.ts';
 
 export const API_VERSION = '0.1.0';
@@ -64,7 +66,7 @@ export function createHttpApp(ctx: AppContext): OpenAPIHono<HttpEnv> {
     }
   });
 
-  for (const routes of [projectRoutes, connectionRoutes, destinationRoutes, eventTypeRoutes, eventRoutes, deliveryRoutes]) {
+  for (const routes of [projectRoutes, oauthRoutes, connectionRoutes, connectionChannelRoutes, destinationRoutes, eventTypeRoutes, eventRoutes, deliveryRoutes]) {
     app.route('/', routes(ctx));
   }
   registerDocs(app, API_VERSION);

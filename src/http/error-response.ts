@@ -28,6 +28,16 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   built_in_event_type: 422,
   slack_token_rejected: 422,
   slack_unreachable: 502,
+  // Connect Slack (src/oauth/, src/connections/)
+  oauth_not_configured: 501,
+  connection_disconnected: 409,
+  token_refresh_failed: 409,
+  slack_connection_broken: 409,
+  slack_scope_missing: 409,
+  slack_user_not_found: 404,
+  slack_rate_limited: 429,
+  slack_oauth_refused: 502,
+  slack_error: 502,
 };
 
 export interface ErrorBody {

@@ -221,3 +221,42 @@ export const TestMessageResultSchema = z
     attempt_id: z.string().openapi({ description: 'The attempt as recorded in the audit log' }),
   })
   .openapi('TestMessageResult');
+
+export const InstallLinkSchema = z
+  .object({
+    url: z.string().openapi({ description: "Slack's authorize page for this project: send the person who approves the install there. Works once, for 10 minutes." }),
+    expires_at: z.string(),
+    scopes: z.array(z.string()).openapi({ description: 'Bot scopes asked for (chat:write plus those of the enabled features)' }),
+    redirect_uri: z.string().openapi({ description: 'Where Slack sends the installer back; must be a Redirect URL of the Slack app' }),
+  })
+  .openapi('InstallLink');
+
+export const DisconnectResultSchema = z
+  .object({
+    connection: ConnectionSchema,
+    slack_revoked: z.boolean().openapi({ description: 'Slack confirmed the bot token no longer works' }),
+    revoke_note: z.string().nullable().openapi({ description: 'Why the token was not revoked at Slack, when it was not' }),
+    destinations_paused: z.number(),
+  })
+  .openapi('DisconnectResult');
+
+export const PickableChannelSchema = z
+  .object({
+    id: z.string().openapi({ example: 'C0123ABCD' }),
+    name: z.string(),
+    is_private: z.boolean(),
+    is_member: z.boolean(),
+    post_via: z.enum(['member', 'chat:write.public', 'channels:join']).openapi({ description: 'How the bot gets its messages in' }),
+  })
+  .openapi('PickableChannel');
+
+export const ChannelPageSchema = z
+  .object({ channels: z.array(PickableChannelSchema), next_cursor: z.string().nullable() })
+  .openapi('ChannelPage');
+
+export const SlackUserSchema = z
+  .object({
+    user: z.object({ id: z.string(), name: z.string().nullable(), real_name: z.string().nullable(), display_name: z.string().nullable(), is_bot: z.boolean() }),
+    dm_channel_id: z.string().nullable().openapi({ description: 'The DM with them, when the install may open DMs (im:write)' }),
+  })
+  .openapi('SlackUser');
