@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerEmulatorCommand } from './commands/emulator.ts';
 import { registerKeysCommands } from './commands/keys.ts';
+import { registerManifestCommand } from './commands/manifest.ts';
 import { registerSendCommands } from './commands/send.ts';
 import { registerStartCommands } from './commands/start.ts';
 
@@ -18,6 +19,7 @@ registerStartCommands(program);
 registerDemoCommand(program);
 registerEmulatorCommand(program);
 registerKeysCommands(program);
+registerManifestCommand(program);
 registerSendCommands(program);
 
 try {
