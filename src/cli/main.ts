@@ -3,6 +3,7 @@
  * and registers itself here; this file only wires them together.
  */
 import { Command } from 'commander';
+import { registerDeliveriesCommands } from './commands/deliveries.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerEmulatorCommand } from './commands/emulator.ts';
 import { registerKeysCommands } from './commands/keys.ts';
@@ -21,6 +22,7 @@ registerEmulatorCommand(program);
 registerKeysCommands(program);
 registerManifestCommand(program);
 registerSendCommands(program);
+registerDeliveriesCommands(program);
 
 try {
   await program.parseAsync(process.argv);
