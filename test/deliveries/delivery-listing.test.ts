@@ -147,3 +147,23 @@ describe.each(databaseKinds)('listing deliveries on %s', (kind) => {
     expect(list.body).toEqual({ deliveries: [], next_cursor: null });
   });
 });
+
+describe('the deliveries API description', () => {
+  it('documents every delivery route and the test message in /openapi.json', async () => {
+    const gw = await createTestGateway('pglite');
+    try {
+      const res = await gw.app.request('/openapi.json');
+      expect(res.status).toBe(200);
+      const doc = (await res.json()) as { paths: Record<string, Record<string, { summary?: string }>>; components: { schemas: Record<string, unknown> } };
+      expect(Object.keys(doc.paths['/v1/deliveries'])).toEqual(['get']);
+      for (const path of ['/v1/deliveries/{delivery_id}/retry', '/v1/deliveries/{delivery_id}/cancel', '/v1/deliveries/retry', '/v1/deliveries/cancel', '/v1/destinations/{destination_id}/test']) {
+        expect(doc.paths[path]?.post?.summary, path).toBeTruthy();
+      }
+      for (const schema of ['Delivery', 'DeliveryDetail', 'DeliveryAttempt', 'BulkRetryInput', 'BulkCancelInput', 'TestMessageResult']) {
+        expect(doc.components.schemas[schema], schema).toBeDefined();
+      }
+    } finally {
+      await gw.close();
+    }
+  });
+});
