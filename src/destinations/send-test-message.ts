@@ -190,7 +190,7 @@ export function failureHint(outcome: Exclude<SendOutcome, { kind: 'sent' }>, kin
       break;
   }
   const error = outcome.error;
-  if (/^timeout|timed? ?out/i.test(error)) {
+  if (/timed? ?out/i.test(error)) {
     return 'Slack did not answer in time. Try again; if it keeps happening, check this server’s network or proxy.';
   }
   if (/^(network error|request_error)/.test(error)) {
