@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
+import { emulatorSlackAppEnv } from '../../demo/emulator-slack-app.ts';
 import { prepareDemoProject, type EmulatorWorkspace } from '../../demo/prepare-demo-project.ts';
 import { startGateway } from '../../main.ts';
 import { onShutdown } from '../shutdown.ts';
@@ -16,6 +17,7 @@ export function registerDemoCommand(program: Command): void {
         ...process.env,
         SWITCHBOARD_SLACK_API_URL: process.env.SWITCHBOARD_SLACK_API_URL || `${emulator.url}/api/`,
         SWITCHBOARD_ALLOWED_WEBHOOK_ORIGINS: [process.env.SWITCHBOARD_ALLOWED_WEBHOOK_ORIGINS, emulator.url].filter(Boolean).join(','),
+        ...(await emulatorSlackAppEnv(emulator.url, process.env)),
       });
       const gateway = await startGateway(config);
       onShutdown(async () => {
@@ -26,11 +28,12 @@ export function registerDemoCommand(program: Command): void {
       const workspaces = (await (await fetch(`${emulator.url}/_emulator/workspaces`)).json()) as { workspaces?: EmulatorWorkspace[] } | EmulatorWorkspace[];
       const list = Array.isArray(workspaces) ? workspaces : workspaces.workspaces ?? [];
       const demo = await prepareDemoProject(gateway.ctx, list[0]);
-      process.stdout.write(banner(gateway.url, emulator.url, demo.apiKey, demo.destinations, gateway.generatedAdminKey));
+      const connect = config.slackApp.clientId ? connectSlackHint(gateway.url, demo.apiKey) : '';
+      process.stdout.write(banner(gateway.url, emulator.url, demo.apiKey, demo.destinations, gateway.generatedAdminKey, connect));
     });
 }
 
-function banner(api: string, emulator: string, apiKey: string, destinations: { name: string; where: string }[], adminKey?: string): string {
+function banner(api: string, emulator: string, apiKey: string, destinations: { name: string; where: string }[], adminKey?: string, connectSlack = ''): string {
   const curl = [
     `curl -s -X POST ${api}/v1/events \\`,
     `  -H 'Authorization: Bearer ${apiKey}' -H 'Content-Type: application/json' \\`,
@@ -54,6 +57,14 @@ ${destinations.map((d) => `    • ${d.name}: ${d.where}`).join('\n')}
 
 ${curl}
 
-  Press Ctrl+C to stop.
+${connectSlack}  Press Ctrl+C to stop.
+`;
+}
+
+function connectSlackHint(api: string, apiKey: string): string {
+  return `  Connect Slack (OAuth, through the emulator's consent page): ask for an install link and open its url
+
+    curl -s -X POST ${api}/v1/connections/install -H 'Authorization: Bearer ${apiKey}'
+
 `;
 }
