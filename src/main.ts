@@ -58,7 +58,7 @@ export async function startGateway(config: Config, options: { logger?: Logger; c
     const signal = new DeliverySignal(db);
     await signal.start();
     const ingest = new IngestBatcher(db, catalog, { onWritten: () => signal.ready() });
-    const ctx: AppContext = { db, config, keyring: resolved.keyring, logger, clock: options.clock ?? systemClock, catalog, apiKeys, ingest, transports: createTransports(config) };
+    const ctx: AppContext = { db, config, keyring: resolved.keyring, logger, clock: options.clock ?? systemClock, catalog, apiKeys, ingest, transports: createTransports(config), onDeliveriesChanged: () => signal.ready() };
     const worker = config.delivery.enabled
       ? new DeliveryWorker({ db, keyring: resolved.keyring, logger, config: config.delivery, signal, transports: ctx.transports })
       : undefined;
