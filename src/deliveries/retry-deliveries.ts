@@ -30,7 +30,7 @@ const RETRY_SQL = `UPDATE deliveries SET status = 'pending', run_at = now(), las
 export async function retryDelivery(db: Database, projectId: string, id: string): Promise<DeliveryRecord> {
   await db.transaction(async (tx) => {
     const { rows } = await tx.query<{ status: string; status_hint: string | null; destination_id: string; sent_at: string | null }>(
-      `SELECT ${SHOWN_STATUS_SQL} AS status, t.status_hint, d.destination_id, d.sent_at::text AS sent_at
+      `SELECT ${SHOWN_STATUS_SQL} AS status, t.status_hint, d.destination_id, to_char(d.sent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS sent_at
        FROM deliveries d JOIN destinations t ON t.id = d.destination_id WHERE d.project_id = $1 AND d.id = $2 FOR UPDATE OF d`,
       [projectId, id],
     );
