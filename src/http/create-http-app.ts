@@ -18,6 +18,7 @@ import { eventRoutes } from './routes/event-routes.ts';
 import { eventTypeRoutes } from './routes/event-type-routes.ts';
 import { oauthRoutes } from './routes/oauth-routes.ts';
 import { projectRoutes } from './routes/project-routes.ts';
+import { subjectRoutes } from './routes/subject-routes.ts';
 
 export const API_VERSION = '0.1.0';
 
@@ -68,7 +69,7 @@ export function createHttpApp(ctx: AppContext): OpenAPIHono<HttpEnv> {
     }
   });
 
-  for (const routes of [projectRoutes, oauthRoutes, connectionRoutes, connectionChannelRoutes, destinationRoutes, eventTypeRoutes, eventRoutes, deliveryRoutes]) {
+  for (const routes of [projectRoutes, oauthRoutes, connectionRoutes, connectionChannelRoutes, destinationRoutes, eventTypeRoutes, eventRoutes, deliveryRoutes, subjectRoutes]) {
     app.route('/', routes(ctx));
   }
   registerDocs(app, API_VERSION);

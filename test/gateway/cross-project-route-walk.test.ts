@@ -29,9 +29,10 @@ describe.each(databaseKinds)('cross-project isolation on %s', (kind) => {
     const type = await gw.call('PUT', '/v1/event-types/a_only.thing', { key: a.key, body: { template: { text: 'A {{ data.x }}' } } });
     expect(type.status).toBe(200);
     ids.name = 'a_only.thing';
-    const ev = await gw.call('POST', '/v1/events', { key: a.key, body: { type: 'a_only.thing', data: { x: 1 } } });
+    const ev = await gw.call('POST', '/v1/events', { key: a.key, body: { type: 'a_only.thing', subject: 'a-only:subject', data: { x: 1 } } });
     ids.event_id = ev.body.event.id;
     ids.delivery_id = ev.body.event.deliveries[0].id;
+    ids.subject = 'a-only:subject';
   });
   afterAll(async () => gw?.close());
 
