@@ -65,6 +65,38 @@ CREATE TABLE workers (
 );
 
 ALTER TABLE deliveries ADD COLUMN outcome_hint text;
+
+-- A finished delivery put back in line (an operator's retry of a dead, failed, expired or
+-- cancelled one) starts a fresh retry window and backoff: requeued_at is when, and
+-- attempts_at_requeue how many attempts it had made before. Kept by a trigger, so every way of
+-- requeueing (API, CLI, SQL by hand) gets the same rule; it also wakes the delivery workers.
+ALTER TABLE deliveries ADD COLUMN requeued_at timestamptz;
+ALTER TABLE deliveries ADD COLUMN attempts_at_requeue integer NOT NULL DEFAULT 0;
+
+CREATE FUNCTION notify_deliveries_ready() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('deliveries_ready', '');
+  RETURN NULL;
+END $$;
+
+CREATE FUNCTION note_delivery_requeued() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.requeued_at := now();
+  NEW.attempts_at_requeue := NEW.attempts;
+  -- Identical notifications in one transaction are folded into one, so a bulk retry sends one.
+  PERFORM pg_notify('deliveries_ready', '');
+  RETURN NEW;
+END $$;
+CREATE TRIGGER deliveries_requeued BEFORE UPDATE OF status ON deliveries FOR EACH ROW
+  WHEN (OLD.status IN ('dead', 'failed', 'expired', 'cancelled') AND NEW.status = 'pending')
+  EXECUTE FUNCTION note_delivery_requeued();
+
+-- A destination back to active (its address fixed, a test message got through, its connection
+-- reinstalled) wakes the workers in every process, whichever code path made the change.
+CREATE TRIGGER destinations_reactivated AFTER UPDATE OF status ON destinations FOR EACH ROW
+  WHEN (NEW.status = 'active' AND OLD.status <> 'active')
+  EXECUTE FUNCTION notify_deliveries_ready();
+
 CREATE INDEX deliveries_expiring ON deliveries (expires_at) WHERE status = 'pending' AND expires_at IS NOT NULL;
 CREATE INDEX deliveries_in_flight ON deliveries (locked_by) WHERE status = 'sending';
 CREATE INDEX destinations_with_status ON destinations (status);

@@ -4,6 +4,12 @@
  * destination is active, and its pacing buckets have room. Destination rows are locked with
  * SKIP LOCKED, so several processes claim different destinations without waiting on each other
  * and never the same one twice. A claimed delivery is `sending`, owned by this worker.
+ *
+ * The first statement's snapshot is taken before it locks: on PostgreSQL another worker may
+ * have settled that destination's head in between (a retry moved its run_at into the future, a
+ * send finished). So once the destinations are locked, a second statement (a fresh snapshot
+ * under READ COMMITTED) looks at each head again, and only those still due are paced and
+ * claimed. Holding the destination lock, nobody else can claim it meanwhile.
  */
 import type { Database } from '../db/database.ts';
 import { bucketKeys, type PacingRules } from './pacing.ts';
@@ -15,7 +21,11 @@ export interface ClaimedDelivery {
   destinationId: string;
   /** Attempts made including this one. */
   attempts: number;
+  /** Attempts since the delivery was last put back in line (this one included): the retry schedule's step. */
+  attemptsInWindow: number;
   createdAtMs: number;
+  /** When the retry window started: acceptance, or an operator's retry (requeued_at). */
+  windowStartMs: number;
   message: { text: string; blocks?: unknown[] };
   kind: 'webhook' | 'channel' | 'dm';
   channelId: string | null;
@@ -38,6 +48,9 @@ export async function expireDeliveries(db: Database): Promise<number> {
 
 export async function claimDeliveries(db: Database, workerId: string, limit: number, pacing: PacingRules): Promise<ClaimedDelivery[]> {
   if (limit <= 0) return [];
+  // A message past its time to live is expired, not sent (and never blocks its line). Its own
+  // statement, outside the claim, so it never waits on another worker's claim transaction.
+  await expireDeliveries(db);
   return db.transaction(async (tx) => {
     const { rows: candidates } = await tx.query<{ id: string; destination_id: string; team_id: string | null }>(
       `SELECT h.id, t.id AS destination_id, t.team_id
@@ -57,8 +70,20 @@ export async function claimDeliveries(db: Database, workerId: string, limit: num
        FOR UPDATE OF t SKIP LOCKED`,
       [limit, pacing.destination.toleranceMs, pacing.workspace.toleranceMs],
     );
+    if (candidates.length === 0) return [];
+    const { rows: due } = await tx.query<{ id: string; destination_id: string; team_id: string | null }>(
+      `SELECT h.id, c.destination_id, c.team_id
+       FROM unnest($1::text[], $2::text[]) AS c(destination_id, team_id)
+       CROSS JOIN LATERAL (
+         SELECT d.id, d.status, d.run_at, d.expires_at FROM deliveries d
+         WHERE d.destination_id = c.destination_id AND d.status IN ('pending', 'sending')
+         ORDER BY d.seq LIMIT 1
+       ) h
+       WHERE h.status = 'pending' AND h.run_at <= now() AND (h.expires_at IS NULL OR h.expires_at > now())`,
+      [candidates.map((c) => c.destination_id), candidates.map((c) => c.team_id)],
+    );
     const granted: string[] = [];
-    for (const c of candidates) {
+    for (const c of due) {
       const keys = bucketKeys(c.destination_id, c.team_id);
       const intervals = [pacing.destination.intervalMs, pacing.workspace.intervalMs].slice(0, keys.length);
       const tolerances = [pacing.destination.toleranceMs, pacing.workspace.toleranceMs].slice(0, keys.length);
@@ -67,15 +92,17 @@ export async function claimDeliveries(db: Database, workerId: string, limit: num
     }
     if (granted.length === 0) return [];
     const { rows } = await tx.query<{
-      id: string; project_id: string; event_id: string; destination_id: string; attempts: number; created_ms: number;
+      id: string; project_id: string; event_id: string; destination_id: string; attempts: number; attempts_at_requeue: number;
+      created_ms: number; window_ms: number;
       message: ClaimedDelivery['message']; kind: ClaimedDelivery['kind']; channel_id: string | null; user_id: string | null;
       user_email: string | null; webhook_url_sealed: string | null; connection_id: string | null; bot_token_sealed: string | null; scopes: string[] | null;
     }>(
       `UPDATE deliveries d SET status = 'sending', locked_by = $2, locked_at = now(), attempts = d.attempts + 1, updated_at = now()
        FROM events e, destinations t LEFT JOIN connections c ON c.id = t.connection_id
        WHERE d.id = ANY($1) AND d.status = 'pending' AND e.id = d.event_id AND t.id = d.destination_id
-       RETURNING d.id, d.project_id, d.event_id, d.destination_id, d.attempts,
-         (extract(epoch FROM d.created_at) * 1000)::float8 AS created_ms, coalesce(d.message, e.message) AS message,
+       RETURNING d.id, d.project_id, d.event_id, d.destination_id, d.attempts, d.attempts_at_requeue,
+         (extract(epoch FROM d.created_at) * 1000)::float8 AS created_ms,
+         (extract(epoch FROM coalesce(d.requeued_at, d.created_at)) * 1000)::float8 AS window_ms, coalesce(d.message, e.message) AS message,
          t.kind, t.channel_id, t.user_id, t.user_email, t.webhook_url_sealed, t.connection_id, c.bot_token_sealed, c.scopes`,
       [granted, workerId],
     );
@@ -85,7 +112,9 @@ export async function claimDeliveries(db: Database, workerId: string, limit: num
       eventId: r.event_id,
       destinationId: r.destination_id,
       attempts: r.attempts,
+      attemptsInWindow: r.attempts - r.attempts_at_requeue,
       createdAtMs: Number(r.created_ms),
+      windowStartMs: Number(r.window_ms),
       message: r.message,
       kind: r.kind,
       channelId: r.channel_id,

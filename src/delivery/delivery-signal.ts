@@ -3,7 +3,9 @@
  * In one process it is a direct call; across processes on PostgreSQL it is NOTIFY
  * deliveries_ready, sent after the commit as its own tiny statement (a NOTIFY inside the ingest
  * transaction would make PostgreSQL serialise every ingest commit), and coalesced so a burst of
- * writes sends one notification at a time.
+ * writes sends one notification at a time. Both engines also LISTEN: triggers in
+ * sql/003_delivery.sql notify when a destination becomes active again or a finished delivery is
+ * put back in line, whichever code path (API, CLI, another process) made the change.
  */
 import type { Database } from '../db/database.ts';
 
@@ -18,7 +20,7 @@ export class DeliverySignal {
   constructor(private readonly db: Database) {}
 
   async start(): Promise<void> {
-    if (this.db.kind === 'postgres') this.#unlisten = await this.db.listen(CHANNEL, () => this.#emit());
+    this.#unlisten = await this.db.listen(CHANNEL, () => this.#emit());
   }
 
   async stop(): Promise<void> {

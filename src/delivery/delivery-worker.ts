@@ -26,9 +26,17 @@ export interface DeliveryWorkerDeps {
   config: DeliveryConfig;
   signal: DeliverySignal;
   transports: { webhook: SlackTransport; webApi: SlackTransport };
+  /**
+   * Multiplies the retry schedule (retry-schedule.ts). Always 1 in production; tests pass a small
+   * factor (e.g. 0.01: 5 s → 50 ms) so retry and dead-letter stories run in seconds.
+   */
+  retryDelayScale?: number;
 }
 
+/** Heartbeat and housekeeping, at most this far apart (and at least three beats per stale period). */
 const HOUSEKEEPING_MS = 2_000;
+/** Recording an outcome that failed (database unreachable) is tried again this many times. */
+const RECORD_RETRIES_MS = [100, 500, 2_000, 5_000, 10_000, 20_000] as const;
 const MAX_IDLE_WAIT_MS = 5_000;
 const MIN_RECHECK_MS = 25;
 
@@ -42,6 +50,7 @@ export class DeliveryWorker {
   #housekeeping?: NodeJS.Timeout;
   #stopSignal?: () => void;
   #lastPurge = 0;
+  #housekeepingNow = false;
 
   constructor(private readonly deps: DeliveryWorkerDeps) {}
 
@@ -55,7 +64,9 @@ export class DeliveryWorker {
     this.#running = true;
     this.#stopSignal = this.deps.signal.onReady(() => this.wake());
     await this.#housekeep();
-    this.#housekeeping = setInterval(() => void this.#housekeep(), HOUSEKEEPING_MS);
+    // A worker is presumed dead after workerStaleSeconds without a heartbeat: beat well within it.
+    const beatMs = Math.min(HOUSEKEEPING_MS, (this.deps.config.workerStaleSeconds * 1000) / 3);
+    this.#housekeeping = setInterval(() => void this.#housekeep(), beatMs);
     this.#loop = this.#run();
   }
 
@@ -75,7 +86,11 @@ export class DeliveryWorker {
     const drained = Promise.allSettled([...this.#inFlight.values()]);
     await Promise.race([drained, new Promise((r) => setTimeout(r, graceMs).unref())]);
     await this.deps.db
-      .query(`UPDATE deliveries SET status = 'pending', locked_by = NULL, locked_at = NULL, attempts = attempts - 1 WHERE status = 'sending' AND locked_by = $1`, [this.id])
+      .query(
+        `UPDATE deliveries SET status = 'pending', locked_by = NULL, locked_at = NULL, attempts = attempts - 1, updated_at = now()
+         WHERE status = 'sending' AND locked_by = $1`,
+        [this.id],
+      )
       .catch(() => {});
     await this.deps.db.query('DELETE FROM workers WHERE id = $1', [this.id]).catch(() => {});
   }
@@ -126,16 +141,22 @@ export class DeliveryWorker {
   async #deliver(delivery: ClaimedDelivery): Promise<void> {
     const startedAt = new Date();
     const report = await this.#send(delivery);
-    try {
-      const settled = await recordOutcome(this.deps.db, this.id, delivery, report, startedAt, {
-        windowMs: this.deps.config.retryWindowHours * 3600_000,
-      });
-      if (settled !== 'sent') {
-        this.deps.logger.warn({ delivery_id: delivery.id, destination_id: delivery.destinationId, outcome: report.outcome, settled }, 'delivery not sent');
+    const policy = { windowMs: this.deps.config.retryWindowHours * 3600_000, delayScale: this.deps.retryDelayScale ?? 1 };
+    for (let i = 0; ; i++) {
+      try {
+        const settled = await recordOutcome(this.deps.db, this.id, delivery, report, startedAt, policy);
+        if (settled !== 'sent') {
+          this.deps.logger.warn({ delivery_id: delivery.id, destination_id: delivery.destinationId, outcome: report.outcome, settled }, 'delivery not sent');
+        }
+        return;
+      } catch (error) {
+        // Until the outcome is recorded the delivery stays 'sending' and its line waits; this
+        // worker still beats, so nobody else releases it. Keep trying while running; after that
+        // stop() releases it (and a send that did go through may be sent again: at least once).
+        this.deps.logger.error({ err: error, delivery_id: delivery.id, try: i + 1 }, 'could not record a delivery outcome');
+        if (!this.#running || i >= RECORD_RETRIES_MS.length) return;
+        await new Promise((resolve) => setTimeout(resolve, RECORD_RETRIES_MS[i]).unref());
       }
-    } catch (error) {
-      // The claim stays 'sending' and is released when this worker is seen as gone: at least once.
-      this.deps.logger.error({ err: error, delivery_id: delivery.id }, 'could not record a delivery outcome');
     }
   }
 
@@ -169,9 +190,23 @@ export class DeliveryWorker {
   }
 
   async #housekeep(): Promise<void> {
+    if (this.#housekeepingNow) return; // a slow database: never pile up overlapping rounds
+    this.#housekeepingNow = true;
+    try {
+      await this.#housekeepOnce();
+    } finally {
+      this.#housekeepingNow = false;
+    }
+  }
+
+  async #housekeepOnce(): Promise<void> {
     const { db, config, logger } = this.deps;
     try {
-      await db.query('UPDATE workers SET heartbeat_at = now() WHERE id = $1', [this.id]);
+      // An upsert: if a long pause got this worker's row cleaned up, the beat brings it back.
+      await db.query(
+        `INSERT INTO workers (id, hostname, pid) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()`,
+        [this.id, hostname(), process.pid],
+      );
       const released = await db.query(
         `UPDATE deliveries SET status = 'pending', locked_by = NULL, locked_at = NULL, updated_at = now()
          WHERE status = 'sending' AND locked_by IS DISTINCT FROM $1
@@ -182,6 +217,16 @@ export class DeliveryWorker {
         logger.warn({ released: released.rowCount }, 'released deliveries claimed by a worker that stopped; they will be sent again (at least once)');
         this.wake();
       }
+      // Our own claims whose outcome could not be recorded (the database was away longer than
+      // #deliver kept trying): no send of ours is running for them any more, so they go back in
+      // line. The age guard keeps a claim committed a moment ago, not yet in #inFlight, safe.
+      const orphaned = await db.query(
+        `UPDATE deliveries SET status = 'pending', locked_by = NULL, locked_at = NULL, updated_at = now()
+         WHERE status = 'sending' AND locked_by = $1 AND NOT (id = ANY($2::text[]))
+           AND locked_at < now() - $3 * interval '1 millisecond'`,
+        [this.id, [...this.#inFlight.keys()], 2 * config.sendTimeoutMs + 5_000],
+      );
+      if (orphaned.rowCount) this.wake();
       await db.query(`DELETE FROM workers WHERE heartbeat_at < now() - $1 * interval '1 second'`, [config.workerStaleSeconds * 10]);
       if (await expireDeliveries(db)) this.wake();
       if (Date.now() - this.#lastPurge > 3600_000) {

@@ -37,8 +37,11 @@ export async function recordOutcome(
         settled = 'sent';
         break;
       case 'retry': {
-        const nextDelayMs = retryDelayMs(delivery.attempts);
-        const dead = shouldDeadLetter({ attempts: delivery.attempts, ageMs: now - delivery.createdAtMs, unknownError: Boolean(o.unknown), nextDelayMs }, policy);
+        const nextDelayMs = retryDelayMs(delivery.attemptsInWindow, Math.random, policy.delayScale);
+        const dead = shouldDeadLetter(
+          { attempts: delivery.attemptsInWindow, ageMs: now - delivery.windowStartMs, unknownError: Boolean(o.unknown), nextDelayMs },
+          policy,
+        );
         changed = (await tx.query(
           `UPDATE deliveries d SET status = $3, run_at = now() + $4 * interval '1 millisecond', last_error = $5,
              locked_by = NULL, locked_at = NULL, updated_at = now() WHERE ${owner}`,

@@ -12,6 +12,11 @@ describe('retry schedule', () => {
     expect(retryDelayMs(1, () => 1)).toBe(6000);
   });
 
+  it('scales the whole schedule by a factor (tests run it a hundred times faster)', () => {
+    const mid = () => 0.5;
+    expect([1, 2, 3, 7].map((a) => retryDelayMs(a, mid, 0.01))).toEqual([50, 300, 1200, 36_000]);
+  });
+
   it('dead-letters past the window, and unknown errors after a few attempts', () => {
     const policy = { windowMs: 24 * 3600_000 };
     expect(shouldDeadLetter({ attempts: 3, ageMs: 1000, unknownError: false, nextDelayMs: 120_000 }, policy)).toBe(false);

@@ -31,6 +31,24 @@ export const BROKEN_DESTINATION_HINTS: Record<string, string> = {
   webhook_redirected: 'The URL answered with a redirect, so it is not a working incoming-webhook URL. Copy the Webhook URL from Slack again.',
 };
 
+/**
+ * Where an incoming webhook gives the same error as the Web API but the cure differs (a webhook
+ * is tied to one channel and one URL: the fix is a new URL), or gives errors only webhooks have.
+ * Strings and statuses from slack-platform.md §2 [D-WH][CL-2016].
+ */
+export const WEBHOOK_HINTS: Record<string, string> = {
+  channel_not_found: "The webhook's channel was deleted. Create a new webhook URL for another channel in Slack and paste it here.",
+  no_service_id: 'The webhook URL is incomplete or mistyped: copy the Webhook URL from Slack again.',
+  no_active_hooks: 'The incoming webhook is disabled in the app settings. Enable incoming webhooks, or create a new webhook URL.',
+  team_disabled: "The webhook's Slack workspace was disabled.",
+  webhook_not_found: 'The webhook URL answered "not found": it is mistyped or was removed. Copy the Webhook URL from Slack again.',
+  webhook_forbidden: 'The webhook URL was refused: it was revoked or is mistyped. Create a new webhook URL in Slack and paste it here.',
+  webhook_gone: 'The webhook URL no longer exists. Create a new webhook URL in Slack and paste it here.',
+};
+
+/** Webhook answers about the message (the next one may go), besides REJECTED_MESSAGE_ERRORS. */
+export const WEBHOOK_REJECTED_ERRORS = new Set(['user_not_found', 'invalid_payload', 'no_text', 'too_many_attachments', 'invalid_blocks']);
+
 /** Errors about the token itself: every destination using the connection is affected. */
 export const CONNECTION_ERRORS = new Set(['not_authed', 'invalid_auth', 'token_revoked', 'token_expired', 'account_inactive', 'team_disabled']);
 

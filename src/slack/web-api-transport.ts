@@ -15,8 +15,11 @@ interface WebApiError {
   data?: { error?: string; needed?: string };
   retryAfter?: number;
   statusCode?: number;
-  original?: { message?: string; code?: string };
+  original?: { message?: string; code?: string; name?: string };
 }
+
+/** conversations.join refusals that are themselves what is wrong with the destination. */
+const JOIN_BROKEN = new Set(['channel_not_found', 'is_archived', 'missing_scope', 'invalid_auth', 'token_revoked', 'account_inactive', 'token_expired']);
 
 export class WebApiTransport implements SlackTransport {
   #clients = new Map<string, WebClient>();
@@ -57,7 +60,15 @@ export class WebApiTransport implements SlackTransport {
         const e = error as WebApiError;
         const canJoin = target.kind === 'channel' && target.scopes.includes('channels:join');
         if (e.data?.error !== 'not_in_channel' || !canJoin) throw error;
-        await client.conversations.join({ channel });
+        const refused = await this.#join(client, channel);
+        if (refused) {
+          // conversations.join works for public channels only ("use for public channels; private
+          // channels need an invite" [REF conversations.join]); a refusal leaves not_in_channel,
+          // whose hint says to invite the bot. A join that hit a limit or an outage is retried.
+          request.join_refused = refused.error;
+          const outcome = refused.retry ? classifySlackError(refused.error) : classifySlackError(JOIN_BROKEN.has(refused.error) ? refused.error : 'not_in_channel');
+          return report(outcome, refused.response, refused.httpStatus);
+        }
         request.joined_channel = true;
         result = await client.chat.postMessage(args);
       }
@@ -73,8 +84,24 @@ export class WebApiTransport implements SlackTransport {
       if (e.code === 'slack_webapi_http_error') {
         return report({ kind: 'retry', error: `http_${e.statusCode}` }, undefined, e.statusCode);
       }
+      // A timeout is the one answer that leaves us not knowing: Slack may still post the message,
+      // so a retry may post it twice (at least once). Named apart so the audit log says so.
+      if (e.original?.name === 'TimeoutError') return report({ kind: 'retry', error: `timeout after ${this.options.timeoutMs} ms` });
       const reason = e.original?.message ?? (error as Error).message;
       return report({ kind: 'retry', error: `request_error: ${reason}` });
+    }
+  }
+
+  /** Joins a public channel; undefined when joined, otherwise why not. */
+  async #join(client: WebClient, channel: string): Promise<{ error: string; retry: boolean; response?: unknown; httpStatus?: number } | undefined> {
+    try {
+      await client.conversations.join({ channel });
+      return undefined;
+    } catch (error) {
+      const e = error as WebApiError;
+      if (e.code === 'slack_webapi_platform_error' && e.data?.error) return { error: e.data.error, retry: false, response: e.data, httpStatus: 200 };
+      if (e.code === 'slack_webapi_rate_limited_error') return { error: 'ratelimited', retry: true, httpStatus: 429 };
+      return { error: `join failed: ${e.original?.message ?? (error as Error).message}`, retry: true, httpStatus: e.statusCode };
     }
   }
 

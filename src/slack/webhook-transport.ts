@@ -8,7 +8,7 @@
 import { maskSecret } from '../secrets/mask-secret.ts';
 import { classifySlackError } from './classify-slack-error.ts';
 import type { OutgoingMessage, SendReport, SendTarget, SlackTransport } from './slack-transport.ts';
-import { BROKEN_DESTINATION_HINTS } from './slack-error-hints.ts';
+import { BROKEN_DESTINATION_HINTS, WEBHOOK_HINTS } from './slack-error-hints.ts';
 
 export function parseRetryAfter(value: string | null | undefined): number | undefined {
   if (!value) return undefined;
@@ -52,8 +52,28 @@ export class WebhookTransport implements SlackTransport {
       return report({ kind: 'destination_broken', error: 'webhook_redirected', hint: BROKEN_DESTINATION_HINTS.webhook_redirected, scope: 'destination' });
     }
     if (res.status >= 500) return report({ kind: 'retry', error: `http_${res.status}${text && !text.startsWith('<') ? `: ${text.slice(0, 100)}` : ''}` });
-    // 4xx: Slack's body names the error (plain text; sometimes served as text/html).
-    const error = /^[a-z_]+$/.test(text.trim()) ? text.trim() : `http_${res.status}`;
-    return report(classifySlackError(error));
+    return report(classifyWebhook4xx(res.status, text.trim()));
   }
 }
+
+const URL_STATUS_HINTS: Record<number, string> = { 401: 'webhook_forbidden', 403: 'webhook_forbidden', 404: 'webhook_not_found', 410: 'webhook_gone' };
+
+/**
+ * A 4xx from a webhook. "Classify by body string first, status second" (slack-platform.md §2):
+ * Slack's body names the error (plain text; sometimes served as text/html). A string we do not
+ * know is still permanent, judged by its status: 400 is about the message, 401/403/404/410 about
+ * the URL. 408 (the request timed out on the way) is worth another try.
+ */
+export function classifyWebhook4xx(status: number, body: string): SendReport['outcome'] {
+  const named = /^[a-z_]+$/.test(body) ? body : undefined;
+  if (named) {
+    const outcome = classifySlackError(named, 'webhook');
+    if (!(outcome.kind === 'retry' && outcome.unknown)) return outcome;
+  }
+  const error = named ?? `http_${status}`;
+  if (status === 408) return { kind: 'retry', error };
+  const urlHint = URL_STATUS_HINTS[status];
+  if (urlHint) return { kind: 'destination_broken', error, hint: WEBHOOK_HINTS[urlHint], scope: 'destination' };
+  return { kind: 'rejected', error };
+}
+
