@@ -190,7 +190,7 @@ export function failureHint(outcome: Exclude<SendOutcome, { kind: 'sent' }>, kin
       break;
   }
   const error = outcome.error;
-  if (/timed? ?out/i.test(error)) {
+  if (/timed? ?out|^http_408$/i.test(error)) {
     return 'Slack did not answer in time. Try again; if it keeps happening, check this server’s network or proxy.';
   }
   if (/^(network error|request_error)/.test(error)) {
@@ -200,12 +200,6 @@ export function failureHint(outcome: Exclude<SendOutcome, { kind: 'sent' }>, kin
   }
   if (/^http_5\d\d/.test(error) || TRANSIENT_ERRORS.has(error)) {
     return 'Slack had a temporary problem. Try again in a minute; queued messages are retried automatically.';
-  }
-  if (webhook && /^http_4\d\d$/.test(error)) {
-    return `The URL answered HTTP ${error.slice(5)} without a Slack error, so it is not a working incoming-webhook URL: copy the Webhook URL from Slack again.`;
-  }
-  if (webhook && (error === 'no_service_id' || error === 'no_active_hooks')) {
-    return 'Slack does not accept this webhook URL (it is incomplete or the webhook was turned off): create a new webhook URL in Slack and paste it here.';
   }
   return `Slack answered "${error}", which Switchboard does not recognise. Queued messages are retried a few times and then dead-lettered; check Slack's documentation for this error.`;
 }
