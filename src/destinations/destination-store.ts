@@ -12,6 +12,20 @@ import type { Keyring } from '../secrets/keyring.ts';
 import { maskSecret } from '../secrets/mask-secret.ts';
 import { getConnection } from '../connections/connection-store.ts';
 import { checkWebhookUrl } from './check-webhook-url.ts';
+import type { SubjectPolicy } from '../event-types/event-type-definition.ts';
+import { checkSubjectPolicy } from '../event-types/subject-policy.ts';
+import { checkEventTypeName } from '../event-types/event-type-name.ts';
+
+function checkSubjectPolicies(input: Record<string, unknown>): Record<string, SubjectPolicy> {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) fail('subject_policies', 'subject_policies must be an object: event type → policy');
+  return Object.fromEntries(
+    Object.entries(input).map(([type, policy]) => {
+      const problem = checkEventTypeName(type);
+      if (problem) fail('subject_policies', `subject_policies key ${JSON.stringify(type)}: ${problem}`);
+      return [type, checkSubjectPolicy(policy, `subject_policies["${type}"]`)];
+    }),
+  );
+}
 
 export const DESTINATION_KINDS = ['webhook', 'channel', 'dm'] as const;
 export type DestinationKind = (typeof DESTINATION_KINDS)[number];
@@ -29,6 +43,8 @@ export interface Destination {
   enabled: boolean;
   subscriptions: string[];
   condition: string | null;
+  subject_policies: Record<string, SubjectPolicy>;
+  ephemeral_user_id: string | null;
   status: 'active' | 'needs_attention' | 'disabled';
   status_reason: string | null;
   status_hint: string | null;
@@ -47,6 +63,8 @@ export interface DestinationInput {
   enabled?: boolean;
   subscriptions?: string[];
   condition?: string | null;
+  subject_policies?: Record<string, unknown>;
+  ephemeral_user_id?: string | null;
 }
 
 export interface DestinationRules {
@@ -55,7 +73,7 @@ export interface DestinationRules {
 }
 
 export const DESTINATION_COLUMNS = `id, project_id, name, kind, connection_id, channel_id, user_id, user_email, webhook_url_hint,
-  enabled, subscriptions, condition, status, status_reason, status_hint,
+  enabled, subscriptions, condition, subject_policies, ephemeral_user_id, status, status_reason, status_hint,
   created_at::text AS created_at, updated_at::text AS updated_at`;
 
 const CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;
@@ -80,6 +98,8 @@ interface Row {
   condition: string | null;
   /** The workspace posted into: from the webhook URL or the connection (pacing per workspace). */
   team_id: string | null;
+  subject_policies: Record<string, SubjectPolicy>;
+  ephemeral_user_id: string | null;
 }
 
 /** Validates a whole destination (after a patch is merged) and returns the row to store. */
@@ -116,8 +136,11 @@ async function toRow(db: Queryable, projectId: string, input: DestinationInput, 
     subscriptions: [...new Set(subscriptions)],
     condition,
     team_id: existing?.team_id ?? null,
+    subject_policies: input.subject_policies === undefined ? existing?.subject_policies ?? {} : checkSubjectPolicies(input.subject_policies),
+    ephemeral_user_id: null,
   };
 
+  if (kind !== 'channel' && input.ephemeral_user_id) fail('ephemeral_user_id', 'ephemeral_user_id is only for channel destinations');
   if (kind === 'webhook') {
     if (input.webhook_url) {
       const url = checkWebhookUrl(input.webhook_url, rules.allowedWebhookOrigins);
@@ -126,7 +149,7 @@ async function toRow(db: Queryable, projectId: string, input: DestinationInput, 
       row.team_id = new URL(url).pathname.split('/')[2] ?? null;
     }
     if (!row.webhook_url_sealed) fail('webhook_url', 'webhook_url is required for a webhook destination');
-    if (input.connection_id || input.channel_id || input.user_id || input.user_email) {
+    if (input.connection_id || input.channel_id || input.user_id || input.user_email || input.ephemeral_user_id) {
       fail('kind', 'a webhook destination posts to the channel chosen when the webhook was created: leave connection_id, channel_id, user_id and user_email out');
     }
     return row;
@@ -141,6 +164,8 @@ async function toRow(db: Queryable, projectId: string, input: DestinationInput, 
   if (kind === 'channel') {
     row.channel_id = input.channel_id ?? existing?.channel_id ?? null;
     if (!row.channel_id || !CHANNEL_ID.test(row.channel_id)) fail('channel_id', 'channel_id must be a Slack channel id such as C0123ABCD (not a #name)');
+    row.ephemeral_user_id = input.ephemeral_user_id === undefined ? existing?.ephemeral_user_id ?? null : input.ephemeral_user_id;
+    if (row.ephemeral_user_id && !USER_ID.test(row.ephemeral_user_id)) fail('ephemeral_user_id', 'ephemeral_user_id must be a Slack user id such as U0123ABCD');
   } else {
     row.user_id = input.user_id === undefined ? existing?.user_id ?? null : input.user_id;
     row.user_email = input.user_email === undefined ? existing?.user_email ?? null : input.user_email;
@@ -155,11 +180,12 @@ export async function createDestination(db: Queryable, projectId: string, input:
   const row = await toRow(db, projectId, input, rules);
   const { rows } = await db.query<Destination>(
     `INSERT INTO destinations (id, project_id, name, kind, connection_id, channel_id, user_id, user_email,
-       webhook_url_sealed, webhook_url_hint, enabled, subscriptions, condition, team_id, status)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, CASE WHEN $11 THEN 'active' ELSE 'disabled' END)
+       webhook_url_sealed, webhook_url_hint, enabled, subscriptions, condition, team_id, subject_policies, ephemeral_user_id, status)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, CASE WHEN $11 THEN 'active' ELSE 'disabled' END)
      RETURNING ${DESTINATION_COLUMNS}`,
     [newId('dst'), projectId, row.name, row.kind, row.connection_id, row.channel_id, row.user_id, row.user_email,
-      row.webhook_url_sealed, row.webhook_url_hint, row.enabled, row.subscriptions, row.condition, row.team_id],
+      row.webhook_url_sealed, row.webhook_url_hint, row.enabled, row.subscriptions, row.condition, row.team_id,
+      JSON.stringify(row.subject_policies), row.ephemeral_user_id],
   );
   return rows[0];
 }
@@ -167,7 +193,7 @@ export async function createDestination(db: Queryable, projectId: string, input:
 export async function updateDestination(db: Queryable, projectId: string, id: string, patch: DestinationInput, rules: DestinationRules): Promise<Destination> {
   const { rows: found } = await db.query<Row & { status: string }>(
     `SELECT name, kind, connection_id, channel_id, user_id, user_email, webhook_url_sealed, webhook_url_hint, enabled,
-       subscriptions, condition, team_id, status FROM destinations WHERE id = $1 AND project_id = $2`,
+       subscriptions, condition, team_id, subject_policies, ephemeral_user_id, status FROM destinations WHERE id = $1 AND project_id = $2`,
     [id, projectId],
   );
   if (!found[0]) throw new NotFoundError('Destination', id);
@@ -177,6 +203,7 @@ export async function updateDestination(db: Queryable, projectId: string, id: st
   const { rows } = await db.query<Destination>(
     `UPDATE destinations SET name = $3, connection_id = $4, channel_id = $5, user_id = $6, user_email = $7,
        webhook_url_sealed = $8, webhook_url_hint = $9, enabled = $10, subscriptions = $11, condition = $12, team_id = $14,
+       subject_policies = $15, ephemeral_user_id = $16,
        status = CASE WHEN NOT $10 THEN 'disabled'
                      WHEN status = 'needs_attention' AND NOT $13 THEN 'needs_attention'
                      ELSE 'active' END,
@@ -185,7 +212,8 @@ export async function updateDestination(db: Queryable, projectId: string, id: st
        updated_at = now()
      WHERE id = $1 AND project_id = $2 RETURNING ${DESTINATION_COLUMNS}`,
     [id, projectId, row.name, row.connection_id, row.channel_id, row.user_id, row.user_email, row.webhook_url_sealed,
-      row.webhook_url_hint, row.enabled, row.subscriptions, row.condition, addressChanged, row.team_id],
+      row.webhook_url_hint, row.enabled, row.subscriptions, row.condition, addressChanged, row.team_id,
+      JSON.stringify(row.subject_policies), row.ephemeral_user_id],
   );
   return rows[0];
 }

@@ -64,8 +64,6 @@ export function createHttpApp(ctx: AppContext): OpenAPIHono<HttpEnv> {
     if (!ingest && c.req.method !== 'GET' && c.res.status < 400) {
       ctx.catalog.invalidate();
       ctx.apiKeys.clear();
-      // A fixed or re-enabled destination may have a held queue to resume.
-      ctx.onDeliveriesChanged?.();
     }
   });
 

@@ -82,6 +82,8 @@ export const DestinationSchema = z
     enabled: z.boolean(),
     subscriptions: z.array(z.string()),
     condition: z.string().nullable(),
+    subject_policies: z.record(z.string(), z.unknown()),
+    ephemeral_user_id: z.string().nullable(),
     status,
     status_reason: z.string().nullable(),
     status_hint: z.string().nullable(),

@@ -22,6 +22,14 @@ const DestinationInput = z
     enabled: z.boolean().optional(),
     subscriptions: z.array(z.string()).min(1).max(100).openapi({ example: ['approval.created', 'approval.executed', 'alert.*'] }),
     condition: z.string().max(2000).nullable().optional().openapi({ example: 'severity >= high', description: 'See docs/conditions.md' }),
+    subject_policies: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .openapi({
+        description: 'Per event type, what later events about the same subject do here, overriding the event type: {"approval.executed": {"action": "thread"}}',
+        example: { 'challenge.progress': { action: 'thread' } },
+      }),
+    ephemeral_user_id: z.string().nullable().optional().openapi({ description: 'channel: post ephemerally, visible only to this user (U…)' }),
   })
   .strict()
   .openapi('DestinationInput');
@@ -56,8 +64,11 @@ export function destinationRoutes(ctx: AppContext) {
       summary: 'Change a destination (a new address clears needs_attention)',
       request: { params: Params, body: { content: { 'application/json': { schema: DestinationPatch } }, required: true } },
       responses: { 200: json(DestinationSchema, 'The updated destination'), ...errorResponses } }),
-    async (c) =>
-      c.json(await destinations.updateDestination(ctx.db, await scopedProject(ctx, c), c.req.valid('param').destination_id, c.req.valid('json'), rules), 200),
+    async (c) => {
+      const updated = await destinations.updateDestination(ctx.db, await scopedProject(ctx, c), c.req.valid('param').destination_id, c.req.valid('json'), rules);
+      if (updated.status === 'active') ctx.onDeliveriesChanged?.(); // a fixed destination's held queue resumes at once
+      return c.json(updated, 200);
+    },
   );
 
   for (const action of ['enable', 'disable'] as const) {
@@ -65,8 +76,11 @@ export function destinationRoutes(ctx: AppContext) {
       createRoute({ method: 'post', path: `/v1/destinations/{destination_id}/${action}`, tags, security: bearerSecurity,
         summary: action === 'enable' ? 'Enable a destination' : 'Disable a destination (new events skip it)',
         request: { params: Params }, responses: { 200: json(DestinationSchema, 'The destination'), ...errorResponses } }),
-      async (c) =>
-        c.json(await destinations.updateDestination(ctx.db, await scopedProject(ctx, c), c.req.valid('param').destination_id, { enabled: action === 'enable' }, rules), 200),
+      async (c) => {
+        const updated = await destinations.updateDestination(ctx.db, await scopedProject(ctx, c), c.req.valid('param').destination_id, { enabled: action === 'enable' }, rules);
+        if (updated.status === 'active') ctx.onDeliveriesChanged?.();
+        return c.json(updated, 200);
+      },
     );
   }
 
