@@ -1,4 +1,4 @@
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { buildManifest, manifestWarnings } from './build-manifest.ts';
 import { FEATURE_NAMES, SLACK_FEATURES } from './slack-features.ts';
