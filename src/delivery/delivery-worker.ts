@@ -141,7 +141,11 @@ export class DeliveryWorker {
   async #deliver(delivery: ClaimedDelivery): Promise<void> {
     const startedAt = new Date();
     const report = await this.#send(delivery);
-    const policy = { windowMs: this.deps.config.retryWindowHours * 3600_000, delayScale: this.deps.retryDelayScale ?? 1 };
+    const policy = {
+      windowMs: this.deps.config.retryWindowHours * 3600_000,
+      delayScale: this.deps.retryDelayScale ?? 1,
+      destinationIntervalMs: 1000 / this.deps.config.perDestinationPerSecond,
+    };
     for (let i = 0; ; i++) {
       try {
         const settled = await recordOutcome(this.deps.db, this.id, delivery, report, startedAt, policy);

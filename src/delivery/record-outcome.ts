@@ -17,7 +17,7 @@ export async function recordOutcome(
   delivery: ClaimedDelivery,
   report: SendReport,
   startedAt: Date,
-  policy: RetryPolicy,
+  policy: RetryPolicy & { destinationIntervalMs?: number },
   now = Date.now(),
 ): Promise<Settled> {
   const o = report.outcome;
@@ -82,6 +82,18 @@ export async function recordOutcome(
         if (changed) await markNeedsAttention(tx, delivery, o.error, o.hint, o.scope);
         settled = 'held';
         break;
+    }
+
+    if (changed && o.kind !== 'rate_limited' && policy.destinationIntervalMs) {
+      // Slack paces by when a message arrives; we pace by when it was claimed. A first send on a
+      // cold connection can arrive long after its claim, the next one on a warm connection almost
+      // at once, so their arrivals come closer than our spacing and Slack answers 429. Counting
+      // this send as if it arrived only now (an upper bound: its answer is back) closes that gap.
+      // Exact for a destination, which sends one message at a time.
+      await tx.query(
+        `UPDATE pacing_buckets SET tat = greatest(tat, now() + $2 * interval '1 millisecond') WHERE key = $1`,
+        [`dst:${delivery.destinationId}`, policy.destinationIntervalMs],
+      );
     }
 
     await tx.query(
