@@ -77,6 +77,13 @@ describe.each(databaseKinds)('Connect Slack install on %s', (kind) => {
     expect(again.html).toContain('This install link was already used');
   });
 
+  it('lets exactly one of two simultaneous callbacks with the same state through', async () => {
+    const callback = await consent(rig, await installLink(rig, project.key));
+    const pages = await Promise.all([followCallback(rig, callback), followCallback(rig, callback)]);
+    expect(pages.map((p) => p.status).sort()).toEqual([200, 400]);
+    expect(pages.find((p) => p.status === 400)!.html).toContain('already used');
+  });
+
   it('refuses a forged state, whatever it looks like', async () => {
     const callback = await consent(rig, await installLink(rig, project.key));
     const state = new URL(callback, 'https://x').searchParams.get('state')!;
