@@ -61,8 +61,10 @@ export function oauthRoutes(ctx: AppContext) {
     const q = c.req.query();
     try {
       const done = await completeInstall(ctx, { code: q.code, state: q.state, error: q.error });
-      // Ingest's routing cache in this process sees the new webhook destination at once.
+      // Ingest's routing cache in this process sees the new webhook destination at once, and a
+      // reconnect's resumed destinations send their held queues now.
       ctx.catalog.invalidate();
+      ctx.onDeliveriesChanged?.();
       return htmlPage(c, installSucceededPage(done), 200);
     } catch (error) {
       if (error instanceof InstallError) {
