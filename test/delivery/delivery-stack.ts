@@ -35,6 +35,8 @@ export interface DeliveryStack {
   project: { id: string; key: string };
   teamId: string;
   connectionId: string;
+  /** A call to the API with the project's key. */
+  api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   /** A channel destination posting with the project's connection (or another one). */
   channelLine(line: string, channelId: string, connectionId?: string): Promise<string>;
   webhookLine(line: string, webhookUrl: string): Promise<string>;
@@ -105,6 +107,7 @@ export async function startDeliveryStack(kind: DatabaseKind, options: StackOptio
     project,
     teamId: slack.defaultWorkspace.teamId,
     connectionId: connection.body.id,
+    api: call,
     channelLine: (line, channelId, connectionId = connection.body.id) =>
       destination(line, { kind: 'channel', connection_id: connectionId, channel_id: channelId }),
     webhookLine: (line, webhookUrl) => destination(line, { kind: 'webhook', webhook_url: webhookUrl }),
