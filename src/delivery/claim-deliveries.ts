@@ -26,6 +26,8 @@ export interface ClaimedDelivery {
   createdAtMs: number;
   /** When the retry window started: acceptance, or an operator's retry (requeued_at). */
   windowStartMs: number;
+  /** End of the message's time to live, if it has one. */
+  expiresAtMs: number | null;
   message: { text: string; blocks?: unknown[] };
   kind: 'webhook' | 'channel' | 'dm';
   channelId: string | null;
@@ -93,7 +95,7 @@ export async function claimDeliveries(db: Database, workerId: string, limit: num
     if (granted.length === 0) return [];
     const { rows } = await tx.query<{
       id: string; project_id: string; event_id: string; destination_id: string; attempts: number; attempts_at_requeue: number;
-      created_ms: number; window_ms: number;
+      created_ms: number; window_ms: number; expires_ms: number | null;
       message: ClaimedDelivery['message']; kind: ClaimedDelivery['kind']; channel_id: string | null; user_id: string | null;
       user_email: string | null; webhook_url_sealed: string | null; connection_id: string | null; bot_token_sealed: string | null; scopes: string[] | null;
     }>(
@@ -102,7 +104,8 @@ export async function claimDeliveries(db: Database, workerId: string, limit: num
        WHERE d.id = ANY($1) AND d.status = 'pending' AND e.id = d.event_id AND t.id = d.destination_id
        RETURNING d.id, d.project_id, d.event_id, d.destination_id, d.attempts, d.attempts_at_requeue,
          (extract(epoch FROM d.created_at) * 1000)::float8 AS created_ms,
-         (extract(epoch FROM coalesce(d.requeued_at, d.created_at)) * 1000)::float8 AS window_ms, coalesce(d.message, e.message) AS message,
+         (extract(epoch FROM coalesce(d.requeued_at, d.created_at)) * 1000)::float8 AS window_ms,
+         (extract(epoch FROM d.expires_at) * 1000)::float8 AS expires_ms, coalesce(d.message, e.message) AS message,
          t.kind, t.channel_id, t.user_id, t.user_email, t.webhook_url_sealed, t.connection_id, c.bot_token_sealed, c.scopes`,
       [granted, workerId],
     );
@@ -115,6 +118,7 @@ export async function claimDeliveries(db: Database, workerId: string, limit: num
       attemptsInWindow: r.attempts - r.attempts_at_requeue,
       createdAtMs: Number(r.created_ms),
       windowStartMs: Number(r.window_ms),
+      expiresAtMs: r.expires_ms === null ? null : Number(r.expires_ms),
       message: r.message,
       kind: r.kind,
       channelId: r.channel_id,

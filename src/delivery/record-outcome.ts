@@ -9,7 +9,7 @@ import type { SendReport } from '../slack/slack-transport.ts';
 import type { ClaimedDelivery } from './claim-deliveries.ts';
 import { retryDelayMs, shouldDeadLetter, type RetryPolicy } from './retry-schedule.ts';
 
-export type Settled = 'sent' | 'retrying' | 'dead' | 'failed' | 'held' | 'rate_limited' | 'lost_claim';
+export type Settled = 'sent' | 'retrying' | 'dead' | 'expired' | 'failed' | 'held' | 'rate_limited' | 'lost_claim';
 
 export async function recordOutcome(
   db: { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> },
@@ -42,12 +42,16 @@ export async function recordOutcome(
           { attempts: delivery.attemptsInWindow, ageMs: now - delivery.windowStartMs, unknownError: Boolean(o.unknown), nextDelayMs },
           policy,
         );
+        // A retry that would come after the message's time to live is not worth waiting for:
+        // expired now, so the line moves on instead of waiting for a send that would not happen.
+        const expired = !dead && delivery.expiresAtMs !== null && now + nextDelayMs >= delivery.expiresAtMs;
+        const status = dead ? 'dead' : expired ? 'expired' : 'pending';
         changed = (await tx.query(
           `UPDATE deliveries d SET status = $3, run_at = now() + $4 * interval '1 millisecond', last_error = $5,
              locked_by = NULL, locked_at = NULL, updated_at = now() WHERE ${owner}`,
-          [...args, dead ? 'dead' : 'pending', nextDelayMs, o.error],
+          [...args, status, nextDelayMs, expired ? `expired before it could be sent (last try: ${o.error})` : o.error],
         )).rowCount;
-        settled = dead ? 'dead' : 'retrying';
+        settled = dead ? 'dead' : expired ? 'expired' : 'retrying';
         break;
       }
       case 'rate_limited':
