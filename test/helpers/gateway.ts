@@ -45,6 +45,8 @@ export interface TestGateway {
 }
 
 export interface TestGatewayOptions {
+  /** Seal secrets with this keyring (e.g. one a spawned process also gets) instead of a random one. */
+  keyring?: Keyring;
   /** Run the delivery engine (see the top of this file). */
   delivery?: {
     /** Multiplies the retry schedule, e.g. 0.01 so a 5 s backoff takes 50 ms. */
@@ -79,7 +81,7 @@ export async function createTestGateway(kind: DatabaseKind, configOverrides: Par
     await signal.start();
   }
   const ingest = new IngestBatcher(database.db, catalog, signal ? { onWritten: () => signal.ready() } : {});
-  const ctx: AppContext = { db: database.db, config, keyring: testKeyring(), logger: createLogger({ level: 'debug', destination: sink }), clock, catalog, apiKeys, ingest, transports: createTransports(config) };
+  const ctx: AppContext = { db: database.db, config, keyring: options.keyring ?? testKeyring(), logger: createLogger({ level: 'debug', destination: sink }), clock, catalog, apiKeys, ingest, transports: createTransports(config) };
   if (signal) ctx.onDeliveriesChanged = () => signal.ready();
   const workers: DeliveryWorker[] = [];
   async function startWorker(overrides: Partial<Omit<DeliveryWorkerDeps, 'db' | 'signal'>> = {}): Promise<DeliveryWorker> {
