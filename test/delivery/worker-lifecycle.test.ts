@@ -61,6 +61,27 @@ describe.each(databaseKinds)('worker lifecycle on %s', (kind) => {
     await next.stop();
   });
 
+  it("a worker's own claim with no send running (its outcome could not be recorded) goes back in line", async () => {
+    const channel = await s.slack.control.createChannel(s.teamId, { name: 'orphaned' });
+    const destinationId = await s.channelLine('orphaned', channel.id);
+    await s.send('orphaned', 1, 2);
+    const worker = await s.gw.startWorker();
+    await eventually(async () => expect(await s.posted(channel.id, 'orphaned')).toEqual([1, 2]));
+    // As if the database had been unreachable when #3's outcome came back, for longer than the
+    // worker kept trying: the row says this live worker is sending it, but nothing is.
+    await s.send('orphaned', 3);
+    const third = (await s.deliveries(destinationId))[2];
+    await eventually(async () => expect((await claim(third.id)).status).toBe('sent'));
+    await s.gw.ctx.db.query(
+      `UPDATE deliveries SET status = 'sending', locked_by = $2, locked_at = now() - interval '1 minute', sent_at = NULL WHERE id = $1`,
+      [third.id, worker.id],
+    );
+    await s.send('orphaned', 4);
+    await eventually(async () => expect((await s.deliveries(destinationId)).map((d) => d.status)).toEqual(['sent', 'sent', 'sent', 'sent']));
+    expect(await s.posted(channel.id, 'orphaned'), 'the orphaned one is sent again (at least once), then the line goes on').toEqual([1, 2, 3, 3, 4]);
+    await worker.stop();
+  });
+
   it("a dead worker's claims are released to the others; a live worker's claims are left alone", async () => {
     const channel = await s.slack.control.createChannel(s.teamId, { name: 'stale-claims' });
     const crashed = await s.channelLine('crashed', channel.id);
@@ -83,7 +104,7 @@ describe.each(databaseKinds)('worker lifecycle on %s', (kind) => {
     // The other process dies too: once its heartbeat is older than the stale limit, its claim goes back.
     await db.query(`UPDATE workers SET heartbeat_at = now() - interval '1 minute' WHERE id = 'alive'`);
     await eventually(async () => expect(await s.posted(channel.id, 'busy')).toEqual([1, 2]));
-    expect((await s.deliveries(busy)).map((d) => d.status)).toEqual(['sent', 'sent']);
+    await eventually(async () => expect((await s.deliveries(busy)).map((d) => d.status)).toEqual(['sent', 'sent']));
     await worker.stop();
   });
 });
