@@ -37,3 +37,4 @@ CREATE TABLE subject_messages (
 );
 CREATE INDEX subject_messages_project_subject ON subject_messages (project_id, subject);
 CREATE INDEX events_project_subject ON events (project_id, subject) WHERE subject IS NOT NULL;
+CREATE INDEX deliveries_scheduled ON deliveries (destination_id, run_at) WHERE status = 'pending' AND deliver_at IS NOT NULL;

@@ -12,6 +12,7 @@ import { createHttpApp } from './http/create-http-app.ts';
 import { ApiKeyCache } from './projects/api-key-cache.ts';
 import { DeliverySignal } from './delivery/delivery-signal.ts';
 import { DeliveryWorker } from './delivery/delivery-worker.ts';
+import { getFreshBotToken } from './oauth/get-fresh-bot-token.ts';
 import { WebApiTransport } from './slack/web-api-transport.ts';
 import { WebhookTransport } from './slack/webhook-transport.ts';
 import { IngestBatcher } from './ingest/ingest-batcher.ts';
@@ -60,7 +61,16 @@ export async function startGateway(config: Config, options: { logger?: Logger; c
     const ingest = new IngestBatcher(db, catalog, { onWritten: () => signal.ready() });
     const ctx: AppContext = { db, config, keyring: resolved.keyring, logger, clock: options.clock ?? systemClock, catalog, apiKeys, ingest, transports: createTransports(config), onDeliveriesChanged: () => signal.ready() };
     const worker = config.delivery.enabled
-      ? new DeliveryWorker({ db, keyring: resolved.keyring, logger, config: config.delivery, signal, transports: ctx.transports })
+      ? new DeliveryWorker({
+          db,
+          keyring: resolved.keyring,
+          logger,
+          config: config.delivery,
+          signal,
+          transports: ctx.transports,
+          // Rotating tokens are renewed before they expire, once across every process.
+          botToken: (connectionId) => getFreshBotToken({ db, keyring: resolved.keyring, clock: ctx.clock, logger, config }, connectionId),
+        })
       : undefined;
     await worker?.start();
     const app = createHttpApp(ctx);

@@ -10,6 +10,10 @@
  * send finished). So once the destinations are locked, a second statement (a fresh snapshot
  * under READ COMMITTED) looks at each head again, and only those still due are paced and
  * claimed. Holding the destination lock, nobody else can claim it meanwhile.
+ *
+ * Deliveries of events sent with `deliver_at` stand outside the line: they are claimed when
+ * their own run_at comes (at once for those Slack will schedule, at deliver_at otherwise) and
+ * never hold up the destination's other messages.
  */
 import type { Database } from '../db/database.ts';
 import { bucketKeys, type PacingRules } from './pacing.ts';
@@ -37,6 +41,29 @@ export interface ClaimedDelivery {
   connectionId: string | null;
   botTokenSealed: string | null;
   scopes: string[];
+  /** The event's subject, and what this delivery does about it (null: post a new message). */
+  subject: string | null;
+  subjectAction: 'new' | 'thread' | 'update' | 'update_and_thread' | null;
+  replyBroadcast: boolean;
+  /** What the subject's root becomes on update (null: the message itself). */
+  updateMessage: { text: string; blocks?: unknown[] } | null;
+  /** When the event asked to be delivered, if it did. */
+  deliverAtMs: number | null;
+  ephemeralUserId: string | null;
+}
+
+/**
+ * The deliveries a destination may send next: the head of its line, and any scheduled
+ * delivery whose time has come. `dest` names the destination id column of the outer query.
+ */
+function nextOf(dest: string): string {
+  return `(SELECT d.id, d.status, d.run_at, d.expires_at FROM deliveries d
+             WHERE d.destination_id = ${dest} AND d.status IN ('pending', 'sending') AND d.deliver_at IS NULL
+             ORDER BY d.seq LIMIT 1)
+          UNION ALL
+          (SELECT d.id, d.status, d.run_at, d.expires_at FROM deliveries d
+             WHERE d.destination_id = ${dest} AND d.status = 'pending' AND d.deliver_at IS NOT NULL AND d.run_at <= now()
+             ORDER BY d.run_at LIMIT 5)`;
 }
 
 /** Marks pending deliveries past their time to live as expired: they are not worth sending. */
@@ -57,11 +84,7 @@ export async function claimDeliveries(db: Database, workerId: string, limit: num
     const { rows: candidates } = await tx.query<{ id: string; destination_id: string; team_id: string | null }>(
       `SELECT h.id, t.id AS destination_id, t.team_id
        FROM destinations t
-       CROSS JOIN LATERAL (
-         SELECT d.id, d.status, d.run_at FROM deliveries d
-         WHERE d.destination_id = t.id AND d.status IN ('pending', 'sending')
-         ORDER BY d.seq LIMIT 1
-       ) h
+       CROSS JOIN LATERAL (${nextOf('t.id')}) h
        WHERE t.status = 'active' AND h.status = 'pending' AND h.run_at <= now()
          AND NOT EXISTS (SELECT 1 FROM pacing_buckets b WHERE b.key = 'dst:' || t.id
                          AND (b.paused_until > now() OR b.tat > now() + $2 * interval '1 millisecond'))
@@ -75,14 +98,11 @@ export async function claimDeliveries(db: Database, workerId: string, limit: num
     if (candidates.length === 0) return [];
     const { rows: due } = await tx.query<{ id: string; destination_id: string; team_id: string | null }>(
       `SELECT h.id, c.destination_id, c.team_id
-       FROM unnest($1::text[], $2::text[]) AS c(destination_id, team_id)
-       CROSS JOIN LATERAL (
-         SELECT d.id, d.status, d.run_at, d.expires_at FROM deliveries d
-         WHERE d.destination_id = c.destination_id AND d.status IN ('pending', 'sending')
-         ORDER BY d.seq LIMIT 1
-       ) h
-       WHERE h.status = 'pending' AND h.run_at <= now() AND (h.expires_at IS NULL OR h.expires_at > now())`,
-      [candidates.map((c) => c.destination_id), candidates.map((c) => c.team_id)],
+       FROM (SELECT DISTINCT * FROM unnest($1::text[], $2::text[]) AS u(destination_id, team_id)) c
+       CROSS JOIN LATERAL (${nextOf('c.destination_id')}) h
+       WHERE h.status = 'pending' AND h.run_at <= now() AND (h.expires_at IS NULL OR h.expires_at > now())
+         AND h.id = ANY($3)`,
+      [candidates.map((c) => c.destination_id), candidates.map((c) => c.team_id), candidates.map((c) => c.id)],
     );
     const granted: string[] = [];
     for (const c of due) {
@@ -98,6 +118,8 @@ export async function claimDeliveries(db: Database, workerId: string, limit: num
       created_ms: number; window_ms: number; expires_ms: number | null;
       message: ClaimedDelivery['message']; kind: ClaimedDelivery['kind']; channel_id: string | null; user_id: string | null;
       user_email: string | null; webhook_url_sealed: string | null; connection_id: string | null; bot_token_sealed: string | null; scopes: string[] | null;
+      subject: string | null; subject_action: ClaimedDelivery['subjectAction']; reply_broadcast: boolean; update_message: ClaimedDelivery['updateMessage'];
+      deliver_ms: number | null; ephemeral_user_id: string | null;
     }>(
       `UPDATE deliveries d SET status = 'sending', locked_by = $2, locked_at = now(), attempts = d.attempts + 1, updated_at = now()
        FROM events e, destinations t LEFT JOIN connections c ON c.id = t.connection_id
@@ -106,7 +128,9 @@ export async function claimDeliveries(db: Database, workerId: string, limit: num
          (extract(epoch FROM d.created_at) * 1000)::float8 AS created_ms,
          (extract(epoch FROM coalesce(d.requeued_at, d.created_at)) * 1000)::float8 AS window_ms,
          (extract(epoch FROM d.expires_at) * 1000)::float8 AS expires_ms, coalesce(d.message, e.message) AS message,
-         t.kind, t.channel_id, t.user_id, t.user_email, t.webhook_url_sealed, t.connection_id, c.bot_token_sealed, c.scopes`,
+         t.kind, t.channel_id, t.user_id, t.user_email, t.webhook_url_sealed, t.connection_id, c.bot_token_sealed, c.scopes,
+         e.subject, d.subject_action, d.reply_broadcast, e.update_message,
+         (extract(epoch FROM d.deliver_at) * 1000)::float8 AS deliver_ms, t.ephemeral_user_id`,
       [granted, workerId],
     );
     return rows.map((r) => ({
@@ -128,6 +152,12 @@ export async function claimDeliveries(db: Database, workerId: string, limit: num
       connectionId: r.connection_id,
       botTokenSealed: r.bot_token_sealed,
       scopes: r.scopes ?? [],
+      subject: r.subject,
+      subjectAction: r.subject_action,
+      replyBroadcast: r.reply_broadcast,
+      updateMessage: r.update_message,
+      deliverAtMs: r.deliver_ms === null ? null : Number(r.deliver_ms),
+      ephemeralUserId: r.ephemeral_user_id,
     }));
   });
 }
@@ -140,8 +170,11 @@ export async function nextClaimAt(db: Database, pacing: PacingRules): Promise<nu
                coalesce(w.paused_until, '-infinity'), coalesce(w.tat - $2 * interval '1 millisecond', '-infinity')))) * 1000)::float8 AS at
      FROM destinations t
      CROSS JOIN LATERAL (
-       SELECT d.status, d.run_at FROM deliveries d
-       WHERE d.destination_id = t.id AND d.status IN ('pending', 'sending') ORDER BY d.seq LIMIT 1
+       (SELECT d.status, d.run_at FROM deliveries d
+         WHERE d.destination_id = t.id AND d.status IN ('pending', 'sending') AND d.deliver_at IS NULL ORDER BY d.seq LIMIT 1)
+       UNION ALL
+       (SELECT d.status, d.run_at FROM deliveries d
+         WHERE d.destination_id = t.id AND d.status = 'pending' AND d.deliver_at IS NOT NULL ORDER BY d.run_at LIMIT 1)
      ) h
      LEFT JOIN pacing_buckets b ON b.key = 'dst:' || t.id
      LEFT JOIN pacing_buckets w ON w.key = 'team:' || t.team_id

@@ -12,11 +12,12 @@ import { randomBase32 } from '../ids.ts';
 import type { Logger } from '../logging/create-logger.ts';
 import type { Keyring } from '../secrets/keyring.ts';
 import { BROKEN_DESTINATION_HINTS } from '../slack/slack-error-hints.ts';
-import type { SendReport, SendTarget, SlackTransport } from '../slack/slack-transport.ts';
+import type { SendTarget, SlackTransport } from '../slack/slack-transport.ts';
 import { claimDeliveries, expireDeliveries, nextClaimAt, type ClaimedDelivery } from './claim-deliveries.ts';
 import type { DeliverySignal } from './delivery-signal.ts';
 import { pacingRules } from './pacing.ts';
 import { recordOutcome } from './record-outcome.ts';
+import { sendDelivery, type DeliveryReport } from './send-delivery.ts';
 import { purgeOldRecords } from './purge-old-records.ts';
 
 export interface DeliveryWorkerDeps {
@@ -31,6 +32,11 @@ export interface DeliveryWorkerDeps {
    * factor (e.g. 0.01: 5 s → 50 ms) so retry and dead-letter stories run in seconds.
    */
   retryDelayScale?: number;
+  /**
+   * The bot token to post with, given the connection (main.ts wires token rotation in here:
+   * src/oauth/get-fresh-bot-token.ts). Default: the sealed token as stored.
+   */
+  botToken?: (connectionId: string, sealedToken: string) => Promise<string>;
 }
 
 /** Heartbeat and housekeeping, at most this far apart (and at least three beats per stale period). */
@@ -164,31 +170,35 @@ export class DeliveryWorker {
     }
   }
 
-  async #send(delivery: ClaimedDelivery): Promise<SendReport> {
+  async #send(delivery: ClaimedDelivery): Promise<DeliveryReport> {
     let target: SendTarget;
     try {
-      target = this.#target(delivery);
+      target = await this.#target(delivery);
     } catch (error) {
-      const code = (error as { code?: string }).code === 'secret_undecryptable' ? 'secret_undecryptable' : 'not_authed';
+      const code = (error as { code?: string }).code;
+      if (code === 'slack_unreachable') {
+        return { outcome: { kind: 'retry', error: 'could not reach Slack to renew the bot token' }, request: {}, latencyMs: 0 };
+      }
+      const reason = code === 'secret_undecryptable' ? 'secret_undecryptable' : code === 'token_refresh_failed' ? 'token_expired' : 'not_authed';
       const hint =
-        code === 'secret_undecryptable'
+        reason === 'secret_undecryptable'
           ? 'The stored secret cannot be decrypted with the configured keys: check SWITCHBOARD_ENCRYPTION_KEY.'
-          : BROKEN_DESTINATION_HINTS.not_authed;
-      return { outcome: { kind: 'destination_broken', error: code, hint, scope: 'destination' }, request: {}, latencyMs: 0 };
+          : BROKEN_DESTINATION_HINTS[reason];
+      return { outcome: { kind: 'destination_broken', error: reason, hint, scope: 'destination' }, request: {}, latencyMs: 0 };
     }
     const transport = target.kind === 'webhook' ? this.deps.transports.webhook : this.deps.transports.webApi;
     try {
-      return await transport.send(target, delivery.message);
+      return await sendDelivery(this.deps.db, transport, target, delivery);
     } catch (error) {
       return { outcome: { kind: 'retry', error: `internal: ${(error as Error).message}`, unknown: true }, request: {}, latencyMs: 0 };
     }
   }
 
-  #target(d: ClaimedDelivery): SendTarget {
+  async #target(d: ClaimedDelivery): Promise<SendTarget> {
     const { keyring } = this.deps;
     if (d.kind === 'webhook') return { kind: 'webhook', url: keyring.decrypt(d.webhookUrlSealed!) };
-    if (!d.botTokenSealed) throw Object.assign(new Error('the connection has no bot token'), { code: 'not_authed' });
-    const token = keyring.decrypt(d.botTokenSealed);
+    if (!d.botTokenSealed || !d.connectionId) throw Object.assign(new Error('the connection has no bot token'), { code: 'not_authed' });
+    const token = this.deps.botToken ? await this.deps.botToken(d.connectionId, d.botTokenSealed) : keyring.decrypt(d.botTokenSealed);
     if (d.kind === 'channel') return { kind: 'channel', token, channel: d.channelId!, scopes: d.scopes };
     return { kind: 'dm', token, userId: d.userId ?? undefined, userEmail: d.userEmail ?? undefined, scopes: d.scopes };
   }

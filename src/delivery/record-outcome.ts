@@ -5,17 +5,17 @@
  */
 import type { Queryable } from '../db/database.ts';
 import { newId } from '../ids.ts';
-import type { SendReport } from '../slack/slack-transport.ts';
 import type { ClaimedDelivery } from './claim-deliveries.ts';
+import type { DeliveryReport } from './send-delivery.ts';
 import { retryDelayMs, shouldDeadLetter, type RetryPolicy } from './retry-schedule.ts';
 
-export type Settled = 'sent' | 'retrying' | 'dead' | 'expired' | 'failed' | 'held' | 'rate_limited' | 'lost_claim';
+export type Settled = 'sent' | 'scheduled' | 'deferred' | 'retrying' | 'dead' | 'expired' | 'failed' | 'held' | 'rate_limited' | 'lost_claim';
 
 export async function recordOutcome(
   db: { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> },
   workerId: string,
   delivery: ClaimedDelivery,
-  report: SendReport,
+  report: DeliveryReport,
   startedAt: Date,
   policy: RetryPolicy & { destinationIntervalMs?: number },
   now = Date.now(),
@@ -27,13 +27,42 @@ export async function recordOutcome(
     let settled: Settled;
     let changed = 0;
 
-    switch (o.kind) {
+    if (report.deferUntil) {
+      // Slack will not schedule it (too far ahead, or its 30-per-5-minutes window is full): the
+      // queue keeps it and posts it itself at deliver_at. Nothing failed; the try does not count.
+      changed = (await tx.query(
+        `UPDATE deliveries d SET status = 'pending', attempts = d.attempts - 1, run_at = $3, locked_by = NULL, locked_at = NULL,
+           updated_at = now() WHERE ${owner}`,
+        [...args, report.deferUntil],
+      )).rowCount;
+      if (Object.keys(report.request).length === 0) return changed ? 'deferred' : 'lost_claim'; // no call to Slack, nothing to log
+      settled = 'deferred';
+    } else switch (o.kind) {
       case 'sent':
+        if (o.scheduledMessageId) {
+          // chat.scheduleMessage accepted it: Slack posts it at deliver_at. Cancelling it is
+          // chat.deleteScheduledMessage with this id.
+          changed = (await tx.query(
+            `UPDATE deliveries d SET status = 'scheduled', scheduled_message_id = $3, slack_channel = $4, last_error = NULL,
+               outcome_hint = NULL, locked_by = NULL, locked_at = NULL, updated_at = now() WHERE ${owner}`,
+            [...args, o.scheduledMessageId, o.channel ?? null],
+          )).rowCount;
+          settled = 'scheduled';
+          break;
+        }
         changed = (await tx.query(
           `UPDATE deliveries d SET status = 'sent', sent_at = now(), slack_channel = $3, slack_ts = $4, last_error = NULL,
              outcome_hint = NULL, locked_by = NULL, locked_at = NULL, updated_at = now() WHERE ${owner}`,
           [...args, o.channel ?? null, o.ts ?? null],
         )).rowCount;
+        if (changed && report.newRoot && delivery.subject) {
+          // The subject's first message here: later events about it update it or reply in its thread.
+          await tx.query(
+            `INSERT INTO subject_messages (destination_id, subject, project_id, channel, ts, delivery_id)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (destination_id, subject) DO NOTHING`,
+            [delivery.destinationId, delivery.subject, delivery.projectId, report.newRoot.channel, report.newRoot.ts, delivery.id],
+          );
+        }
         settled = 'sent';
         break;
       case 'retry': {
@@ -88,7 +117,7 @@ export async function recordOutcome(
         break;
     }
 
-    if (changed && o.kind !== 'rate_limited' && policy.destinationIntervalMs) {
+    if (changed && o.kind !== 'rate_limited' && settled !== 'scheduled' && settled !== 'deferred' && policy.destinationIntervalMs) {
       // Slack paces by when a message arrives; we pace by when it was claimed. A first send on a
       // cold connection can arrive long after its claim, the next one on a warm connection almost
       // at once, so their arrivals come closer than our spacing and Slack answers 429. Counting

@@ -6,7 +6,16 @@
 export interface OutgoingMessage {
   text: string;
   blocks?: unknown[];
+  /** Reply in this message's thread. */
   thread_ts?: string;
+  /** A thread reply also shown in the channel. */
+  reply_broadcast?: boolean;
+  /** Web API only: replace this earlier message (chat.update) instead of posting. */
+  update?: { channel: string; ts: string };
+  /** Web API only: post ephemerally, visible to this user alone (chat.postEphemeral). */
+  ephemeral_user?: string;
+  /** Web API only: have Slack post it at this Unix time (chat.scheduleMessage). */
+  post_at?: number;
 }
 
 /** Where one message goes, with the secrets needed to get it there (never logged or stored). */
@@ -24,7 +33,7 @@ export type SendTarget =
  * - destination_broken: nothing will go until a person fixes the destination (hint says how).
  */
 export type SendOutcome =
-  | { kind: 'sent'; channel?: string; ts?: string }
+  | { kind: 'sent'; channel?: string; ts?: string; scheduledMessageId?: string }
   | { kind: 'retry'; error: string; unknown?: boolean }
   | { kind: 'rate_limited'; error: string; retryAfterSeconds: number }
   | { kind: 'rejected'; error: string }

@@ -4,6 +4,8 @@
  * "The Web API only responds with 200 (yes, even for errors) or 429" [NODE docs]; errors arrive
  * as `ok:false` with an `error` string. DMs go to the user's id, found by email when needed.
  * not_in_channel is answered by joining the channel when the install has channels:join.
+ * One message may instead update an earlier one (chat.update), be ephemeral (chat.postEphemeral)
+ * or be scheduled (chat.scheduleMessage): same classification of Slack's answer for all.
  */
 import type { WebClient } from '@slack/web-api';
 import { classifySlackError } from './classify-slack-error.ts';
@@ -41,7 +43,12 @@ export class WebApiTransport implements SlackTransport {
     if (target.kind === 'webhook') throw new Error('WebApiTransport sends with a bot token, not to webhooks');
     const started = performance.now();
     const client = this.#client(target.token);
-    const request: Record<string, unknown> = { method: 'chat.postMessage', text: message.text, blocks: message.blocks, thread_ts: message.thread_ts };
+    const method = message.update ? 'chat.update' : message.ephemeral_user ? 'chat.postEphemeral' : message.post_at ? 'chat.scheduleMessage' : 'chat.postMessage';
+    const request: Record<string, unknown> = { method, text: message.text, blocks: message.blocks, thread_ts: message.thread_ts };
+    if (message.reply_broadcast) request.reply_broadcast = true;
+    if (message.update) request.ts = message.update.ts;
+    if (message.ephemeral_user) request.user = message.ephemeral_user;
+    if (message.post_at) request.post_at = message.post_at;
     const report = (outcome: SendReport['outcome'], response?: unknown, httpStatus?: number): SendReport => ({
       outcome,
       request,
@@ -50,12 +57,11 @@ export class WebApiTransport implements SlackTransport {
       latencyMs: Math.round(performance.now() - started),
     });
     try {
-      const channel = target.kind === 'channel' ? target.channel : await this.#dmChannel(client, target);
+      const channel = message.update?.channel ?? (target.kind === 'channel' ? target.channel : await this.#dmChannel(client, target));
       request.channel = channel;
-      const args = { channel, text: message.text, blocks: message.blocks as never, thread_ts: message.thread_ts };
       let result;
       try {
-        result = await client.chat.postMessage(args);
+        result = await this.#call(client, channel, message);
       } catch (error) {
         const e = error as WebApiError;
         const canJoin = target.kind === 'channel' && target.scopes.includes('channels:join');
@@ -70,9 +76,9 @@ export class WebApiTransport implements SlackTransport {
           return report(outcome, refused.response, refused.httpStatus);
         }
         request.joined_channel = true;
-        result = await client.chat.postMessage(args);
+        result = await this.#call(client, channel, message);
       }
-      return report({ kind: 'sent', channel: result.channel, ts: result.ts }, { ok: true, channel: result.channel, ts: result.ts }, 200);
+      return report({ kind: 'sent', ...result }, { ok: true, ...result }, 200);
     } catch (error) {
       const e = error as WebApiError;
       if (e.code === 'slack_webapi_rate_limited_error') {
@@ -90,6 +96,26 @@ export class WebApiTransport implements SlackTransport {
       const reason = e.original?.message ?? (error as Error).message;
       return report({ kind: 'retry', error: `request_error: ${reason}` });
     }
+  }
+
+  /** The one Web API call this message needs; what Slack answered that the queue keeps. */
+  async #call(client: WebClient, channel: string, m: OutgoingMessage): Promise<{ channel?: string; ts?: string; scheduledMessageId?: string }> {
+    const content = { text: m.text, blocks: m.blocks as never };
+    if (m.update) {
+      const r = await client.chat.update({ channel, ts: m.update.ts, ...content } as never);
+      return { channel: r.channel, ts: r.ts };
+    }
+    if (m.ephemeral_user) {
+      const r = await client.chat.postEphemeral({ channel, user: m.ephemeral_user, thread_ts: m.thread_ts, ...content } as never);
+      return { channel, ts: r.message_ts };
+    }
+    if (m.post_at) {
+      const r = await client.chat.scheduleMessage({ channel, post_at: m.post_at, thread_ts: m.thread_ts, ...content } as never);
+      return { channel: r.channel, scheduledMessageId: r.scheduled_message_id };
+    }
+    const thread = m.thread_ts ? { thread_ts: m.thread_ts, reply_broadcast: Boolean(m.reply_broadcast) } : {};
+    const r = await client.chat.postMessage({ channel, ...thread, ...content } as never);
+    return { channel: r.channel, ts: r.ts };
   }
 
   /** Joins a public channel; undefined when joined, otherwise why not. */
