@@ -10,13 +10,8 @@
  */
 import type { Queryable } from '../db/database.ts';
 import type { OutgoingMessage, SendReport, SendTarget, SlackTransport } from '../slack/slack-transport.ts';
+import { canSlackSchedule, SLACK_SCHEDULE_MIN_AHEAD_MS, SLACK_SCHEDULE_WINDOW } from '../slack/schedule-rules.ts';
 import type { ClaimedDelivery } from './claim-deliveries.ts';
-
-/** Slack posts scheduled messages "up to 120 days" ahead [D-SCHED]; nearer than a minute we just wait. */
-export const SLACK_SCHEDULE_MIN_AHEAD_MS = 60_000;
-export const SLACK_SCHEDULE_MAX_AHEAD_MS = 120 * 86_400_000;
-/** "max 30 messages scheduled to post within any 5-minute window to the same channel" [D-SCHED]. */
-export const SLACK_SCHEDULE_WINDOW = { messages: 30, ms: 5 * 60_000 } as const;
 
 export interface DeliveryReport extends SendReport {
   /** Set when this send created the subject's root in the destination. */
@@ -61,7 +56,7 @@ export async function sendDelivery(db: Queryable, transport: SlackTransport, tar
   }
 
   if (d.deliverAtMs !== null && d.deliverAtMs - now > SLACK_SCHEDULE_MIN_AHEAD_MS) {
-    if (target.kind !== 'channel' || d.deliverAtMs - now > SLACK_SCHEDULE_MAX_AHEAD_MS || (await scheduleWindowFull(db, d))) {
+    if (target.kind !== 'channel' || !canSlackSchedule(d.deliverAtMs, now) || d.ephemeralUserId || (await scheduleWindowFull(db, d))) {
       return deferral(d.deliverAtMs);
     }
     const report = await transport.send(target, { ...message, post_at: Math.floor(d.deliverAtMs / 1000) });

@@ -15,6 +15,7 @@ import { renderMessage, type RenderedMessage } from '../templates/render-message
 import { MAX_DELIVER_AHEAD_MS, type EventInput } from './event-input.ts';
 import type { ProjectCatalog, ProjectSnapshot } from './project-catalog.ts';
 import { routeEvent } from './route-event.ts';
+import { canSlackSchedule } from '../slack/schedule-rules.ts';
 
 export type AcceptResult =
   | { ok: true; replayed: boolean; event: EventWithDeliveries }
@@ -29,7 +30,7 @@ interface Prepared {
   message: RenderedMessage;
   /** What the subject's root becomes, when a destination updates it. */
   updateMessage: RenderedMessage | null;
-  deliveries: { id: string; destinationId: string; subjectAction: SubjectAction | null; replyBroadcast: boolean }[];
+  deliveries: { id: string; destinationId: string; subjectAction: SubjectAction | null; replyBroadcast: boolean; claimNow: boolean }[];
 }
 
 function reject(error: unknown): AcceptResult {
@@ -51,6 +52,7 @@ function prepare(index: number, input: EventInput, type: EventType | undefined, 
   const id = newId('evt', now);
   const severity = input.severity ?? type.default_severity;
   const occurredAt = input.occurred_at ?? new Date(now).toISOString();
+  const deliverAtMs = input.deliver_at ? Date.parse(input.deliver_at) : null;
   const context = {
     event: { id, type: input.type, severity, subject: input.subject ?? null, occurred_at: occurredAt, key: input.key ?? null },
     data: input.data,
@@ -61,7 +63,16 @@ function prepare(index: number, input: EventInput, type: EventType | undefined, 
   const deliveries = destinationIds.map((destinationId) => {
     // A destination's own policy for this type wins over the event type's; no subject, no policy.
     const policy = input.subject ? project.destinations.get(destinationId)?.subject_policies?.[input.type] ?? type.subject_policy : null;
-    return { id: newId('dlv', now), destinationId, subjectAction: input.subject ? policy?.action ?? 'new' : null, replyBroadcast: policy?.replyBroadcast ?? false, policy };
+    return {
+      id: newId('dlv', now),
+      destinationId,
+      subjectAction: input.subject ? policy?.action ?? 'new' : null,
+      replyBroadcast: policy?.replyBroadcast ?? false,
+      // A later delivery that Slack can schedule (chat.scheduleMessage) is handed over at once;
+      // anything else waits in our queue until deliver_at.
+      claimNow: Boolean(deliverAtMs && project.destinations.get(destinationId)?.kind === 'channel' && canSlackSchedule(deliverAtMs, now)),
+      policy,
+    };
   });
   const updatePolicy = deliveries.find((d) => d.subjectAction === 'update' || d.subjectAction === 'update_and_thread')?.policy;
   const updateMessage = updatePolicy?.updateTemplate ? renderMessage(updatePolicy.updateTemplate, context) : null;
@@ -157,7 +168,14 @@ async function writeEvents(db: Queryable, projectId: string, prepared: Prepared[
     update_message: p.updateMessage,
   }));
   const deliveries = prepared.flatMap((p) =>
-    p.deliveries.map((x) => ({ id: x.id, event_id: p.id, destination_id: x.destinationId, subject_action: x.subjectAction, reply_broadcast: x.replyBroadcast })),
+    p.deliveries.map((x) => ({
+      id: x.id,
+      event_id: p.id,
+      destination_id: x.destinationId,
+      subject_action: x.subjectAction,
+      reply_broadcast: x.replyBroadcast,
+      claim_now: x.claimNow,
+    })),
   );
   const iso = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
   const { rows } = await db.query<WrittenRow & { id: string }>(
@@ -174,10 +192,11 @@ async function writeEvents(db: Queryable, projectId: string, prepared: Prepared[
        RETURNING id, accepted_at, deliver_at, expires_at
      ), dl AS (
        INSERT INTO deliveries (id, project_id, event_id, destination_id, run_at, deliver_at, expires_at, subject_action, reply_broadcast)
-       SELECT x.id, $1, x.event_id, x.destination_id, coalesce(ev.deliver_at, ev.accepted_at), ev.deliver_at, ev.expires_at,
-              x.subject_action, x.reply_broadcast
-       FROM ROWS FROM (jsonb_to_recordset($3::jsonb) AS (id text, event_id text, destination_id text, subject_action text, reply_broadcast boolean))
-         WITH ORDINALITY AS x(id, event_id, destination_id, subject_action, reply_broadcast, ord)
+       SELECT x.id, $1, x.event_id, x.destination_id, CASE WHEN x.claim_now THEN ev.accepted_at ELSE coalesce(ev.deliver_at, ev.accepted_at) END,
+              ev.deliver_at, ev.expires_at, x.subject_action, x.reply_broadcast
+       FROM ROWS FROM (jsonb_to_recordset($3::jsonb)
+         AS (id text, event_id text, destination_id text, subject_action text, reply_broadcast boolean, claim_now boolean))
+         WITH ORDINALITY AS x(id, event_id, destination_id, subject_action, reply_broadcast, claim_now, ord)
        JOIN ev ON ev.id = x.event_id
        ORDER BY x.ord
        RETURNING 1
