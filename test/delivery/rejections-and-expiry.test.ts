@@ -122,8 +122,11 @@ describe.each(databaseKinds)('dead-letter and retry on %s', (kind) => {
     const retried = await s.api('POST', `/v1/deliveries/${dead.id}/retry`);
     expect(retried.status, JSON.stringify(retried.body)).toBe(200);
     await eventually(async () => expect(await s.posted(channels.deployments, 'dead')).toEqual([2, 1]));
-    const after = (await s.deliveries(destinationId))[0];
-    expect(after.status).toBe('sent');
+    const after = await eventually(async () => {
+      const [first] = await s.deliveries(destinationId);
+      expect(first.status).toBe('sent');
+      return first;
+    });
     expect(after.attempts).toBe(dead.attempts + 3);
   });
 
