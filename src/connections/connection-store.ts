@@ -9,6 +9,7 @@ import { newId } from '../ids.ts';
 import type { Keyring } from '../secrets/keyring.ts';
 import { maskSecret } from '../secrets/mask-secret.ts';
 import { createWebClient } from '../slack/create-web-client.ts';
+import { resumeConnectionDestinations } from './connection-status.ts';
 
 export interface Connection {
   id: string;
@@ -77,7 +78,10 @@ export async function createConnectionFromToken(
     throw new ValidationError('bot_token must be a Slack bot token starting with xoxb- (or xoxe.xoxb- for rotating tokens)', { field: 'bot_token' });
   }
   const who = await identifyBotToken(token, slackApiUrl);
-  return saveConnection(db, keyring, projectId, who, { botToken: token });
+  const connection = await saveConnection(db, keyring, projectId, who, { botToken: token });
+  // A working token again: destinations held because of the old one go back to work.
+  await resumeConnectionDestinations(db, connection.id);
+  return connection;
 }
 
 /** Inserts or refreshes the installation of one workspace in one project. */

@@ -21,6 +21,7 @@ export function connectionRoutes(ctx: AppContext) {
       const projectId = await scopedProject(ctx, c);
       const connection = await connections.createConnectionFromToken(ctx.db, ctx.keyring, projectId, c.req.valid('json').bot_token, ctx.config.slackApiUrl);
       ctx.logger.info({ project_id: projectId, connection_id: connection.id, team_id: connection.team_id }, 'slack connection saved');
+      ctx.onDeliveriesChanged?.(); // held queues of this connection may resume
       return c.json(connection, 201);
     },
   );
