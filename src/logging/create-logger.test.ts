@@ -21,7 +21,7 @@ function capture() {
 const botToken = 'xoxb-emulator-T0001-0123456789abcdefa1b2';
 const rotating = 'xoxe.xoxb-emulator-T0001-0123456789abc3c4d';
 const refreshToken = 'xoxe-1-emulator-0123456789abcdefghij9z8y';
-const webhookUrl = 'https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXw1x2';
+const webhookUrl = 'https://hooks.slack.com/services/T00000000/B00000000/fake-not-secret-w1x2';
 const emulatorUrl = 'http://127.0.0.1:4010/services/TEMU00001/BEMU00001/emulatorsecret0000e5f6';
 const apiKey = 'sb_live_0123456789abcdefghjkmnpqk7k8';
 const clientSecret = 'plain-client-secret-without-any-shape-q9q0';

@@ -14,7 +14,7 @@ describe('scrubSecrets', () => {
     ['admin API key', 'sb_admin_0123456789abcdefghjka1b2', 'sb_admin_…a1b2'],
     [
       'incoming webhook URL',
-      'POST https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXa1b2 → 404',
+      'POST https://hooks.slack.com/services/T00000000/B00000000/fake-not-secret-a1b2 → 404',
       'POST https://hooks.slack.com/services/T…/B…/…a1b2 → 404',
     ],
     [

@@ -11,7 +11,7 @@ describe('maskSecret', () => {
     ['xapp-emulator-A0001-abcdefa1b2', 'xapp-…a1b2'],
     ['sb_live_0123456789abcdefghjka1b2', 'sb_live_…a1b2'],
     ['sb_admin_0123456789abcdefghjka1b2', 'sb_admin_…a1b2'],
-    ['https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXa1b2', 'https://hooks.slack.com/services/T…/B…/…a1b2'],
+    ['https://hooks.slack.com/services/T00000000/B00000000/fake-not-secret-a1b2', 'https://hooks.slack.com/services/T…/B…/…a1b2'],
     ['http://127.0.0.1:4010/services/TEMU0001/BEMU0001/emulatorsecreta1b2', 'http://127.0.0.1:4010/services/T…/B…/…a1b2'],
     ['https://hooks.slack.com/commands/T00000000/000000000000/XXXXXXXXXXXXa1b2', 'https://hooks.slack.com/commands/T…/…/…a1b2'],
     ['https://hooks.slack.com/workflows/T00000000/A00000000/000000000000/XXXXXXXXa1b2', 'https://hooks.slack.com/workflows/T…/A…/…/…a1b2'],
