@@ -162,7 +162,7 @@ export function loadConfig(env: Env = process.env): Config {
       perDestinationPerSecond: number(env, 'SWITCHBOARD_PACE_PER_SECOND', 0.95, 0.001, 100_000),
       perDestinationBurst: integer(env, 'SWITCHBOARD_PACE_BURST', 3, 1, 100_000),
       perWorkspacePerMinute: number(env, 'SWITCHBOARD_WORKSPACE_PER_MINUTE', 285, 1, 10_000_000),
-      perWorkspaceBurst: integer(env, 'SWITCHBOARD_WORKSPACE_BURST', 60, 1, 1_000_000),
+      perWorkspaceBurst: integer(env, 'SWITCHBOARD_WORKSPACE_BURST', 300, 1, 1_000_000),
       retryWindowHours: number(env, 'SWITCHBOARD_RETRY_HOURS', 24, 0.001, 24 * 30),
       sendTimeoutMs: integer(env, 'SWITCHBOARD_SEND_TIMEOUT_MS', 10_000, 100, 120_000),
       workerStaleSeconds: number(env, 'SWITCHBOARD_WORKER_STALE_SECONDS', 30, 1, 3600),

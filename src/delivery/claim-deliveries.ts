@@ -40,6 +40,8 @@ export interface ClaimedDelivery {
   webhookUrlSealed: string | null;
   connectionId: string | null;
   botTokenSealed: string | null;
+  /** When the connection's rotating token is due for renewal (null: it does not rotate). */
+  tokenRefreshDueMs: number | null;
   scopes: string[];
   /** The event's subject, and what this delivery does about it (null: post a new message). */
   subject: string | null;
@@ -119,7 +121,7 @@ export async function claimDeliveries(db: Database, workerId: string, limit: num
       message: ClaimedDelivery['message']; kind: ClaimedDelivery['kind']; channel_id: string | null; user_id: string | null;
       user_email: string | null; webhook_url_sealed: string | null; connection_id: string | null; bot_token_sealed: string | null; scopes: string[] | null;
       subject: string | null; subject_action: ClaimedDelivery['subjectAction']; reply_broadcast: boolean; update_message: ClaimedDelivery['updateMessage'];
-      deliver_ms: number | null; ephemeral_user_id: string | null;
+      deliver_ms: number | null; ephemeral_user_id: string | null; refresh_due_ms: number | null;
     }>(
       `UPDATE deliveries d SET status = 'sending', locked_by = $2, locked_at = now(), attempts = d.attempts + 1, updated_at = now()
        FROM events e, destinations t LEFT JOIN connections c ON c.id = t.connection_id
@@ -130,7 +132,8 @@ export async function claimDeliveries(db: Database, workerId: string, limit: num
          (extract(epoch FROM d.expires_at) * 1000)::float8 AS expires_ms, coalesce(d.message, e.message) AS message,
          t.kind, t.channel_id, t.user_id, t.user_email, t.webhook_url_sealed, t.connection_id, c.bot_token_sealed, c.scopes,
          e.subject, d.subject_action, d.reply_broadcast, e.update_message,
-         (extract(epoch FROM d.deliver_at) * 1000)::float8 AS deliver_ms, t.ephemeral_user_id`,
+         (extract(epoch FROM d.deliver_at) * 1000)::float8 AS deliver_ms, t.ephemeral_user_id,
+         (extract(epoch FROM c.token_refresh_due_at) * 1000)::float8 AS refresh_due_ms`,
       [granted, workerId],
     );
     return rows.map((r) => ({
@@ -151,6 +154,7 @@ export async function claimDeliveries(db: Database, workerId: string, limit: num
       webhookUrlSealed: r.webhook_url_sealed,
       connectionId: r.connection_id,
       botTokenSealed: r.bot_token_sealed,
+      tokenRefreshDueMs: r.refresh_due_ms === null ? null : Number(r.refresh_due_ms),
       scopes: r.scopes ?? [],
       subject: r.subject,
       subjectAction: r.subject_action,

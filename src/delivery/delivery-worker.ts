@@ -33,8 +33,8 @@ export interface DeliveryWorkerDeps {
    */
   retryDelayScale?: number;
   /**
-   * The bot token to post with, given the connection (main.ts wires token rotation in here:
-   * src/oauth/get-fresh-bot-token.ts). Default: the sealed token as stored.
+   * Renews a rotating bot token that is due (main.ts wires src/oauth/get-fresh-bot-token.ts in
+   * here); called only when the claimed connection's token_refresh_due_at has passed.
    */
   botToken?: (connectionId: string, sealedToken: string) => Promise<string>;
 }
@@ -198,7 +198,9 @@ export class DeliveryWorker {
     const { keyring } = this.deps;
     if (d.kind === 'webhook') return { kind: 'webhook', url: keyring.decrypt(d.webhookUrlSealed!) };
     if (!d.botTokenSealed || !d.connectionId) throw Object.assign(new Error('the connection has no bot token'), { code: 'not_authed' });
-    const token = this.deps.botToken ? await this.deps.botToken(d.connectionId, d.botTokenSealed) : keyring.decrypt(d.botTokenSealed);
+    // The claim read the token already; only a rotating token due for renewal needs the slower path.
+    const renew = this.deps.botToken && d.tokenRefreshDueMs !== null && d.tokenRefreshDueMs <= Date.now();
+    const token = renew ? await this.deps.botToken!(d.connectionId, d.botTokenSealed) : keyring.decrypt(d.botTokenSealed);
     if (d.kind === 'channel') return { kind: 'channel', token, channel: d.channelId!, scopes: d.scopes };
     return { kind: 'dm', token, userId: d.userId ?? undefined, userEmail: d.userEmail ?? undefined, scopes: d.scopes };
   }
