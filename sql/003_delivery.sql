@@ -34,6 +34,26 @@ BEGIN
   RETURN true;
 END $$;
 
+-- The pacing slots for a whole claim in one round trip: for each candidate delivery in order, its
+-- destination bucket and (when it has one) its workspace bucket; returns the ids granted.
+CREATE FUNCTION take_pacing_slots_for(ids text[], dst_keys text[], team_keys text[],
+  dst_interval_ms double precision, dst_tolerance_ms double precision,
+  team_interval_ms double precision, team_tolerance_ms double precision)
+RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE
+  i int;
+BEGIN
+  FOR i IN 1 .. coalesce(array_length(ids, 1), 0) LOOP
+    IF team_keys[i] IS NULL THEN
+      IF take_pacing_slots(ARRAY[dst_keys[i]], ARRAY[dst_interval_ms], ARRAY[dst_tolerance_ms]) THEN
+        RETURN NEXT ids[i];
+      END IF;
+    ELSIF take_pacing_slots(ARRAY[dst_keys[i], team_keys[i]], ARRAY[dst_interval_ms, team_interval_ms], ARRAY[dst_tolerance_ms, team_tolerance_ms]) THEN
+      RETURN NEXT ids[i];
+    END IF;
+  END LOOP;
+END $$;
+
 -- Every attempt to send, with what was sent (secrets masked) and what Slack answered.
 CREATE TABLE delivery_attempts (
   id text PRIMARY KEY,

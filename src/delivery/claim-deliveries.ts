@@ -106,14 +106,20 @@ export async function claimDeliveries(db: Database, workerId: string, limit: num
          AND h.id = ANY($3)`,
       [candidates.map((c) => c.destination_id), candidates.map((c) => c.team_id), candidates.map((c) => c.id)],
     );
-    const granted: string[] = [];
-    for (const c of due) {
-      const keys = bucketKeys(c.destination_id, c.team_id);
-      const intervals = [pacing.destination.intervalMs, pacing.workspace.intervalMs].slice(0, keys.length);
-      const tolerances = [pacing.destination.toleranceMs, pacing.workspace.toleranceMs].slice(0, keys.length);
-      const { rows } = await tx.query<{ ok: boolean }>('SELECT take_pacing_slots($1::text[], $2::float8[], $3::float8[]) AS ok', [keys, intervals, tolerances]);
-      if (rows[0].ok) granted.push(c.id);
-    }
+    if (due.length === 0) return [];
+    const { rows: slots } = await tx.query<{ id: string }>(
+      'SELECT take_pacing_slots_for($1::text[], $2::text[], $3::text[], $4, $5, $6, $7) AS id',
+      [
+        due.map((c) => c.id),
+        due.map((c) => bucketKeys(c.destination_id, c.team_id)[0]),
+        due.map((c) => bucketKeys(c.destination_id, c.team_id)[1] ?? null),
+        pacing.destination.intervalMs,
+        pacing.destination.toleranceMs,
+        pacing.workspace.intervalMs,
+        pacing.workspace.toleranceMs,
+      ],
+    );
+    const granted = slots.map((r) => r.id);
     if (granted.length === 0) return [];
     const { rows } = await tx.query<{
       id: string; project_id: string; event_id: string; destination_id: string; attempts: number; attempts_at_requeue: number;

@@ -12,7 +12,7 @@ import { retryDelayMs, shouldDeadLetter, type RetryPolicy } from './retry-schedu
 export type Settled = 'sent' | 'scheduled' | 'deferred' | 'retrying' | 'dead' | 'expired' | 'failed' | 'held' | 'rate_limited' | 'lost_claim';
 
 export async function recordOutcome(
-  db: { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> },
+  db: { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>; query: Queryable['query'] },
   workerId: string,
   delivery: ClaimedDelivery,
   report: DeliveryReport,
@@ -21,6 +21,7 @@ export async function recordOutcome(
   now = Date.now(),
 ): Promise<Settled> {
   const o = report.outcome;
+  if (!report.deferUntil && o.kind === 'sent' && !o.scheduledMessageId) return recordSent(db, workerId, delivery, report, startedAt, policy);
   return db.transaction(async (tx) => {
     const owner = `d.id = $1 AND d.status = 'sending' AND d.locked_by = $2`;
     const args = [delivery.id, workerId];
@@ -141,6 +142,50 @@ export async function recordOutcome(
     );
     return changed ? settled : 'lost_claim';
   });
+}
+
+/**
+ * The common case, a message posted, as ONE statement (so one round trip and one commit): the
+ * delivery is settled if this worker still owns it, the subject's root recorded when this send
+ * created it, the destination's pace counted from the answer (see below), and the attempt logged.
+ */
+async function recordSent(
+  db: { query: Queryable['query'] },
+  workerId: string,
+  delivery: ClaimedDelivery,
+  report: DeliveryReport,
+  startedAt: Date,
+  policy: { destinationIntervalMs?: number },
+): Promise<Settled> {
+  const o = report.outcome as Extract<DeliveryReport['outcome'], { kind: 'sent' }>;
+  const root = delivery.subject && report.newRoot ? report.newRoot : null;
+  const { rows } = await db.query<{ changed: number }>(
+    `WITH settled AS (
+       UPDATE deliveries d SET status = 'sent', sent_at = now(), slack_channel = $3, slack_ts = $4, last_error = NULL,
+         outcome_hint = NULL, locked_by = NULL, locked_at = NULL, updated_at = now()
+       WHERE d.id = $1 AND d.status = 'sending' AND d.locked_by = $2
+       RETURNING d.id
+     ), root AS (
+       INSERT INTO subject_messages (destination_id, subject, project_id, channel, ts, delivery_id)
+       SELECT $5, $6, $7, $8, $9, $1 WHERE $8::text IS NOT NULL AND EXISTS (SELECT 1 FROM settled)
+       ON CONFLICT (destination_id, subject) DO NOTHING
+     ), pace AS (
+       UPDATE pacing_buckets SET tat = greatest(tat, now() + $10 * interval '1 millisecond')
+       WHERE key = 'dst:' || $5 AND $10::float8 IS NOT NULL AND EXISTS (SELECT 1 FROM settled)
+     ), attempt AS (
+       INSERT INTO delivery_attempts (id, project_id, delivery_id, destination_id, attempt, worker, started_at, latency_ms, request,
+         http_status, response, outcome, error, slack_channel, slack_ts)
+       VALUES ($11, $7, $1, $5, $12, $2, $13, $14, $15, $16, $17, 'sent', NULL, $3, $4)
+     )
+     SELECT count(*)::int AS changed FROM settled`,
+    [
+      delivery.id, workerId, o.channel ?? null, o.ts ?? null, delivery.destinationId, delivery.subject, delivery.projectId,
+      root?.channel ?? null, root?.ts ?? null, policy.destinationIntervalMs ?? null,
+      newId('att'), delivery.attempts, startedAt, report.latencyMs, JSON.stringify(report.request), report.httpStatus ?? null,
+      report.response === undefined ? null : JSON.stringify(report.response),
+    ],
+  );
+  return rows[0].changed ? 'sent' : 'lost_claim';
 }
 
 export async function markNeedsAttention(
