@@ -77,11 +77,17 @@ export async function expireDeliveries(db: Database): Promise<number> {
   return rowCount;
 }
 
-export async function claimDeliveries(db: Database, workerId: string, limit: number, pacing: PacingRules): Promise<ClaimedDelivery[]> {
+export async function claimDeliveries(
+  db: Database,
+  workerId: string,
+  limit: number,
+  pacing: PacingRules,
+  options: { expireFirst?: boolean } = {},
+): Promise<ClaimedDelivery[]> {
   if (limit <= 0) return [];
-  // A message past its time to live is expired, not sent (and never blocks its line). Its own
-  // statement, outside the claim, so it never waits on another worker's claim transaction.
-  await expireDeliveries(db);
+  // A message past its time to live is expired, not sent (and never blocks its line for long). Its
+  // own statement, outside the claim, so it never waits on another worker's claim transaction.
+  if (options.expireFirst ?? true) await expireDeliveries(db);
   return db.transaction(async (tx) => {
     const { rows: candidates } = await tx.query<{ id: string; destination_id: string; team_id: string | null }>(
       `SELECT h.id, t.id AS destination_id, t.team_id

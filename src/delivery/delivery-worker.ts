@@ -45,10 +45,12 @@ const HOUSEKEEPING_MS = 2_000;
 const RECORD_RETRIES_MS = [100, 500, 2_000, 5_000, 10_000, 20_000] as const;
 const MAX_IDLE_WAIT_MS = 5_000;
 const MIN_RECHECK_MS = 25;
+const EXPIRY_SWEEP_MS = 250;
 
 export class DeliveryWorker {
   readonly id = `${hostname()}:${process.pid}:${randomBase32(6)}`;
   #running = false;
+  #lastExpirySweep = 0;
   #inFlight = new Map<string, Promise<void>>();
   #wake?: () => void;
   #wakeRequested = false;
@@ -107,8 +109,13 @@ export class DeliveryWorker {
       this.#wakeRequested = false;
       let claimed: ClaimedDelivery[] = [];
       const free = this.deps.config.concurrency - this.#inFlight.size;
+      const limit = Math.min(free, 100);
+      // Expired messages are never claimed (the claim re-checks expiry); marking them expired so
+      // their line moves on needs doing often, not before every claim of a busy worker.
+      const sweep = Date.now() - this.#lastExpirySweep >= EXPIRY_SWEEP_MS;
+      if (sweep) this.#lastExpirySweep = Date.now();
       try {
-        claimed = await claimDeliveries(this.deps.db, this.id, Math.min(free, 100), pacing);
+        claimed = await claimDeliveries(this.deps.db, this.id, limit, pacing, { expireFirst: sweep });
       } catch (error) {
         this.deps.logger.error({ err: error }, 'claiming deliveries failed; retrying shortly');
       }
@@ -120,7 +127,9 @@ export class DeliveryWorker {
         this.#inFlight.set(delivery.id, p);
       }
       if (!this.#running) break;
-      if (claimed.length > 0 && this.#inFlight.size < this.deps.config.concurrency) continue;
+      // A full batch means more may be due at once; otherwise every destination that had work is
+      // in flight, and the next chance comes with a send finishing (wake) or a timer.
+      if (limit > 0 && claimed.length >= limit && this.#inFlight.size < this.deps.config.concurrency) continue;
       if (this.#wakeRequested) continue;
       await this.#sleep(pacing);
     }
