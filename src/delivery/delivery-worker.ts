@@ -46,6 +46,7 @@ const RECORD_RETRIES_MS = [100, 500, 2_000, 5_000, 10_000, 20_000] as const;
 const MAX_IDLE_WAIT_MS = 5_000;
 const MIN_RECHECK_MS = 25;
 const EXPIRY_SWEEP_MS = 250;
+const CLAIM_GATHER_MS = 4;
 
 export class DeliveryWorker {
   readonly id = `${hostname()}:${process.pid}:${randomBase32(6)}`;
@@ -106,6 +107,10 @@ export class DeliveryWorker {
   async #run(): Promise<void> {
     const pacing = pacingRules(this.deps.config);
     while (this.#running) {
+      // Woken by a send finishing while others are still in flight: let a few more finish first,
+      // so one claim round serves several destinations instead of one each (an idle worker,
+      // with nothing in flight, claims at once).
+      if (this.#inFlight.size > 0) await new Promise((resolve) => setTimeout(resolve, CLAIM_GATHER_MS));
       this.#wakeRequested = false;
       let claimed: ClaimedDelivery[] = [];
       const free = this.deps.config.concurrency - this.#inFlight.size;
