@@ -4,11 +4,10 @@
  * expire after ten minutes, client credentials, redirect_uri checks, incoming webhooks created by
  * the install, and token rotation with short-lived tokens and refresh tokens.
  */
-import type { WebAPIPlatformError } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
 import type { ControlApp } from '../../emulator/control/emulator-control-client.ts';
-import { emulatorWebClient, startEmulator, type StartedEmulator } from '../helpers/emulator.ts';
+import { emulatorWebClient, startEmulator, type StartedEmulator, slackPlatformError } from '../helpers/emulator.ts';
 
 const clock = new ManualClock();
 const REDIRECT = 'https://app.example.com/slack/oauth/callback';
@@ -45,14 +44,7 @@ async function codeFor(scope: string, extra: Record<string, string> = {}, target
   return query.get('code') as string;
 }
 
-async function slackError(call: Promise<unknown>): Promise<string> {
-  try {
-    await call;
-  } catch (e) {
-    return (e as WebAPIPlatformError).data.error;
-  }
-  throw new Error('expected the call to fail');
-}
+const slackError = async (call: Promise<unknown>): Promise<string> => (await slackPlatformError(call)).error;
 
 const oauth = () => emulatorWebClient(slack.apiUrl);
 

@@ -3,9 +3,9 @@
  * no longer work: unknown (invalid_auth), missing (not_authed), revoked (token_revoked), app
  * uninstalled (account_inactive for bot tokens), workspace disabled (account_inactive).
  */
-import type { WebAPIPlatformError, WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { emulatorWebClient, startEmulator, type StartedEmulator } from '../helpers/emulator.ts';
+import { emulatorWebClient, startEmulator, type StartedEmulator, slackPlatformError } from '../helpers/emulator.ts';
 
 let slack: StartedEmulator;
 beforeAll(async () => {
@@ -18,16 +18,7 @@ function client(token?: string): WebClient {
   return emulatorWebClient(slack.apiUrl, token);
 }
 
-async function slackError(call: Promise<unknown>): Promise<WebAPIPlatformError['data']> {
-  try {
-    await call;
-  } catch (e) {
-    const err = e as WebAPIPlatformError;
-    expect(err.code).toBe('slack_webapi_platform_error');
-    return err.data;
-  }
-  throw new Error('expected the call to fail');
-}
+const slackError = slackPlatformError;
 
 describe('auth.test', () => {
   it('tells a bot token its team, user and bot, and lists its scopes in x-oauth-scopes', async () => {

@@ -3,9 +3,9 @@
  * official WebClient: what gets posted (seen through the control API) and Slack's errors for each.
  * Rate limits are off here; rate-limits.test.ts is about them.
  */
-import type { WebAPIPlatformError, WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { emulatorWebClient, startEmulator, type StartedEmulator } from '../helpers/emulator.ts';
+import { emulatorWebClient, startEmulator, type StartedEmulator, slackPlatformError } from '../helpers/emulator.ts';
 
 let slack: StartedEmulator;
 let web: WebClient;
@@ -23,16 +23,7 @@ beforeEach(async () => {
   web = emulatorWebClient(slack.apiUrl, slack.defaultWorkspace.botToken);
 });
 
-async function slackError(call: Promise<unknown>): Promise<WebAPIPlatformError['data']> {
-  try {
-    await call;
-  } catch (e) {
-    const err = e as WebAPIPlatformError;
-    expect(err.code).toBe('slack_webapi_platform_error');
-    return err.data;
-  }
-  throw new Error('expected the call to fail');
-}
+const slackError = slackPlatformError;
 
 /** A workspace whose only app has exactly these scopes, and a #ops channel the bot is not in. */
 async function narrowWorkspace(scopes: string[]) {

@@ -3,9 +3,9 @@
  * WebClient: cursor pagination, conversation types and the scope each needs, joining, DMs, and
  * emails shown only with users:read.email.
  */
-import type { WebAPIPlatformError, WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { emulatorWebClient, startEmulator, type StartedEmulator } from '../helpers/emulator.ts';
+import { emulatorWebClient, startEmulator, type StartedEmulator, slackPlatformError } from '../helpers/emulator.ts';
 
 let slack: StartedEmulator;
 let web: WebClient;
@@ -25,14 +25,7 @@ beforeEach(async () => {
   web = emulatorWebClient(slack.apiUrl, slack.defaultWorkspace.botToken);
 });
 
-async function slackError(call: Promise<unknown>): Promise<WebAPIPlatformError['data']> {
-  try {
-    await call;
-  } catch (e) {
-    return (e as WebAPIPlatformError).data;
-  }
-  throw new Error('expected the call to fail');
-}
+const slackError = slackPlatformError;
 
 async function narrowClient(scopes: string[]): Promise<WebClient> {
   const ws = await slack.control.createWorkspace({ users: [{ name: 'erin', email: 'erin@example.com' }], apps: [{ name: 'Narrow', scopes }] });

@@ -3,10 +3,10 @@
  * by a ManualClock: messages post when due, and Slack's rules hold (time_in_past, time_too_far,
  * 30 per 5 minutes per channel, no deleting within 60 s of posting, metadata never posts).
  */
-import type { WebAPIPlatformError, WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
-import { emulatorWebClient, startEmulator, type StartedEmulator } from '../helpers/emulator.ts';
+import { emulatorWebClient, startEmulator, type StartedEmulator, slackPlatformError } from '../helpers/emulator.ts';
 
 const clock = new ManualClock(Date.UTC(2026, 0, 1, 9, 0, 0));
 let slack: StartedEmulator;
@@ -26,14 +26,7 @@ beforeEach(async () => {
   web = emulatorWebClient(slack.apiUrl, slack.defaultWorkspace.botToken);
 });
 
-async function slackError(call: Promise<unknown>): Promise<string> {
-  try {
-    await call;
-  } catch (e) {
-    return (e as WebAPIPlatformError).data.error;
-  }
-  throw new Error('expected the call to fail');
-}
+const slackError = async (call: Promise<unknown>): Promise<string> => (await slackPlatformError(call)).error;
 
 describe('chat.scheduleMessage', () => {
   it('answers Slack’s shape and posts the message when its time comes', async () => {

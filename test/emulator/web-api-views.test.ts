@@ -3,10 +3,10 @@
  * control API (the interactivity flow will hand them out later); they are single-use and expire
  * after three seconds of the injected clock.
  */
-import type { WebAPIPlatformError, WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
-import { emulatorWebClient, startEmulator, type StartedEmulator } from '../helpers/emulator.ts';
+import { emulatorWebClient, startEmulator, type StartedEmulator, slackPlatformError } from '../helpers/emulator.ts';
 
 const clock = new ManualClock();
 let slack: StartedEmulator;
@@ -23,14 +23,7 @@ beforeEach(async () => {
   web = emulatorWebClient(slack.apiUrl, slack.defaultWorkspace.botToken);
 });
 
-async function slackError(call: Promise<unknown>): Promise<WebAPIPlatformError['data']> {
-  try {
-    await call;
-  } catch (e) {
-    return (e as WebAPIPlatformError).data;
-  }
-  throw new Error('expected the call to fail');
-}
+const slackError = slackPlatformError;
 
 const trigger = async (user = 'alice') => (await slack.control.issueTriggerId(team, user)).trigger_id;
 

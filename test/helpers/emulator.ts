@@ -8,7 +8,7 @@
  *   ...
  *   await slack.close();
  */
-import { WebClient, type Logger, LogLevel, type WebClientOptions } from '@slack/web-api';
+import { WebClient, type Logger, LogLevel, type WebAPIPlatformError, type WebClientOptions } from '@slack/web-api';
 import type { Clock } from '../../src/clock.ts';
 import { EmulatorControlClient } from '../../emulator/control/emulator-control-client.ts';
 import type { RateLimitConfig } from '../../emulator/rate-limits/rate-limit-config.ts';
@@ -107,4 +107,19 @@ export const silentLogger: Logger = {
  */
 export function emulatorWebClient(apiUrl: string, token?: string, options: WebClientOptions = {}): WebClient {
   return new WebClient(token, { slackApiUrl: apiUrl, retryConfig: { retries: 0 }, logger: silentLogger, ...options });
+}
+
+/**
+ * Awaits a Web API call that must fail with Slack's `ok:false` answer and returns that answer
+ * (`error`, `needed`, `provided`, `response_metadata`...). Any other outcome fails the test.
+ */
+export async function slackPlatformError(call: Promise<unknown>): Promise<WebAPIPlatformError['data']> {
+  try {
+    await call;
+  } catch (e) {
+    const err = e as WebAPIPlatformError;
+    if (err.code !== 'slack_webapi_platform_error') throw new Error(`expected Slack's ok:false answer, got ${err.code}: ${err.message}`);
+    return err.data;
+  }
+  throw new Error('expected the call to fail');
 }
