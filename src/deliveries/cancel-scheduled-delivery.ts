@@ -7,6 +7,7 @@
 import type { AppContext } from '../app-context.ts';
 import { NotFoundError, SwitchboardError } from '../errors.ts';
 import { createWebClient } from '../slack/create-web-client.ts';
+import { cancelDelivery } from './cancel-deliveries.ts';
 import { getDeliveryRecord, type DeliveryRecord } from './delivery-queries.ts';
 
 export async function cancelScheduledDelivery(ctx: Pick<AppContext, 'db' | 'keyring' | 'config'>, projectId: string, id: string): Promise<DeliveryRecord> {
@@ -39,4 +40,18 @@ export async function cancelScheduledDelivery(ctx: Pick<AppContext, 'db' | 'keyr
   }
   await ctx.db.query(`UPDATE deliveries SET status = 'cancelled', updated_at = now() WHERE id = $1 AND status = 'scheduled'`, [id]);
   return getDeliveryRecord(ctx.db, projectId, id);
+}
+
+/**
+ * Cancels one delivery whatever stage it waits at: in our queue (cancel-deliveries.ts) or
+ * scheduled in Slack. Returns whether the queue changed (the workers are then woken).
+ */
+export async function cancelAnyDelivery(
+  ctx: Pick<AppContext, 'db' | 'keyring' | 'config'>,
+  projectId: string,
+  id: string,
+): Promise<{ delivery: DeliveryRecord; queueChanged: boolean }> {
+  const { rows } = await ctx.db.query<{ status: string }>('SELECT status FROM deliveries WHERE id = $1 AND project_id = $2', [id, projectId]);
+  if (rows[0]?.status === 'scheduled') return { delivery: await cancelScheduledDelivery(ctx, projectId, id), queueChanged: false };
+  return { delivery: await cancelDelivery(ctx.db, projectId, id), queueChanged: true };
 }

@@ -6,6 +6,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppContext } from '../app-context.ts';
 import { SwitchboardError, UnauthorizedError } from '../errors.ts';
+import { readAdminKeyHash } from '../projects/admin-key.ts';
 import { hashApiKey, hashesMatch } from '../projects/api-key.ts';
 
 export type Caller = { kind: 'admin' } | { kind: 'project'; projectId: string; keyId: string };
@@ -14,11 +15,6 @@ export type HttpEnv = { Variables: { caller: Caller } };
 
 export const PROJECT_HEADER = 'Switchboard-Project';
 
-async function adminHash(ctx: AppContext): Promise<string | undefined> {
-  const { rows } = await ctx.db.query<{ value: string }>("SELECT value FROM system_settings WHERE key = 'admin_key_hash'");
-  return rows[0]?.value;
-}
-
 export function authenticate(ctx: AppContext): MiddlewareHandler<HttpEnv> {
   let cachedAdminHash: Promise<string | undefined> | undefined;
   return async (c, next) => {
@@ -26,7 +22,7 @@ export function authenticate(ctx: AppContext): MiddlewareHandler<HttpEnv> {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new UnauthorizedError();
     const key = match[1];
-    cachedAdminHash ??= adminHash(ctx);
+    cachedAdminHash ??= readAdminKeyHash(ctx.db);
     const admin = await cachedAdminHash;
     if (admin && hashesMatch(admin, hashApiKey(key))) {
       c.set('caller', { kind: 'admin' });

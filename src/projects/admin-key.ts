@@ -3,7 +3,7 @@
  * and printed once. It creates projects and can act on any of them.
  */
 import type { Queryable } from '../db/database.ts';
-import { ADMIN_KEY_PREFIX, generateKey, hashApiKey, hashesMatch } from './api-key.ts';
+import { ADMIN_KEY_PREFIX, generateKey, hashApiKey } from './api-key.ts';
 
 const SETTING = 'admin_key_hash';
 
@@ -28,7 +28,8 @@ export async function ensureAdminKey(db: Queryable, configured?: string): Promis
   return rowCount ? { generatedKey: generated.key } : {};
 }
 
-export async function isAdminKey(db: Queryable, key: string): Promise<boolean> {
+/** The stored hash of the admin key (authentication compares a presented key's hash with it). */
+export async function readAdminKeyHash(db: Queryable): Promise<string | undefined> {
   const { rows } = await db.query<{ value: string }>('SELECT value FROM system_settings WHERE key = $1', [SETTING]);
-  return rows[0] !== undefined && hashesMatch(rows[0].value, hashApiKey(key));
+  return rows[0]?.value;
 }

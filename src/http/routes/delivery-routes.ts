@@ -2,8 +2,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AppContext } from '../../app-context.ts';
 import { MAX_CHUNK } from '../../deliveries/bulk-selection.ts';
-import { cancelDeliveries, cancelDelivery } from '../../deliveries/cancel-deliveries.ts';
-import { cancelScheduledDelivery } from '../../deliveries/cancel-scheduled-delivery.ts';
+import { cancelDeliveries } from '../../deliveries/cancel-deliveries.ts';
+import { cancelAnyDelivery } from '../../deliveries/cancel-scheduled-delivery.ts';
 import { getDelivery, listDeliveries } from '../../deliveries/delivery-queries.ts';
 import { DELIVERY_STATUSES, RETRYABLE_STATUSES, type DeliveryStatus } from '../../deliveries/delivery-statuses.ts';
 import { retryDeliveries, retryDelivery } from '../../deliveries/retry-deliveries.ts';
@@ -103,12 +103,8 @@ export function deliveryRoutes(ctx: AppContext) {
       summary: 'Cancel a delivery still waiting to be sent (pending or held), or a message scheduled in Slack (chat.deleteScheduledMessage)',
       request: { params: Params }, responses: { 200: json(DeliverySchema, 'The delivery, cancelled'), ...errorResponses, ...conflict } }),
     async (c) => {
-      const projectId = await scopedProject(ctx, c);
-      const id = c.req.valid('param').delivery_id;
-      const { rows } = await ctx.db.query<{ status: string }>('SELECT status FROM deliveries WHERE id = $1 AND project_id = $2', [id, projectId]);
-      if (rows[0]?.status === 'scheduled') return c.json(await cancelScheduledDelivery(ctx, projectId, id), 200);
-      const delivery = await cancelDelivery(ctx.db, projectId, id);
-      changed(1);
+      const { delivery, queueChanged } = await cancelAnyDelivery(ctx, await scopedProject(ctx, c), c.req.valid('param').delivery_id);
+      if (queueChanged) changed(1);
       return c.json(delivery, 200);
     },
   );
