@@ -16,7 +16,8 @@ import type { SendTarget, SlackTransport } from '../slack/slack-transport.ts';
 import { claimDeliveries, expireDeliveries, nextClaimAt, type ClaimedDelivery } from './claim-deliveries.ts';
 import type { DeliverySignal } from './delivery-signal.ts';
 import { pacingRules } from './pacing.ts';
-import { recordOutcome } from './record-outcome.ts';
+import { isPlainSent, recordOutcome } from './record-outcome.ts';
+import { SentRecorder } from './sent-recorder.ts';
 import { sendDelivery, type DeliveryReport } from './send-delivery.ts';
 import { purgeOldRecords } from './purge-old-records.ts';
 
@@ -60,8 +61,11 @@ export class DeliveryWorker {
   #stopSignal?: () => void;
   #lastPurge = 0;
   #housekeepingNow = false;
+  readonly #sentRecorder: SentRecorder;
 
-  constructor(private readonly deps: DeliveryWorkerDeps) {}
+  constructor(private readonly deps: DeliveryWorkerDeps) {
+    this.#sentRecorder = new SentRecorder(deps.db, this.id);
+  }
 
   get inFlight(): number {
     return this.#inFlight.size;
@@ -168,7 +172,10 @@ export class DeliveryWorker {
     };
     for (let i = 0; ; i++) {
       try {
-        const settled = await recordOutcome(this.deps.db, this.id, delivery, report, startedAt, policy);
+        // Posted messages are recorded in groups across sends (sent-recorder.ts); the rest one by one.
+        const settled = isPlainSent(report)
+          ? await this.#sentRecorder.record({ delivery, report, startedAt, destinationIntervalMs: policy.destinationIntervalMs })
+          : await recordOutcome(this.deps.db, this.id, delivery, report, startedAt, policy);
         if (settled !== 'sent') {
           this.deps.logger.warn({ delivery_id: delivery.id, destination_id: delivery.destinationId, outcome: report.outcome, settled }, 'delivery not sent');
         }

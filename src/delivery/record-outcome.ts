@@ -7,9 +7,15 @@ import type { Queryable } from '../db/database.ts';
 import { newId } from '../ids.ts';
 import type { ClaimedDelivery } from './claim-deliveries.ts';
 import type { DeliveryReport } from './send-delivery.ts';
+import { recordSentMany } from './sent-recorder.ts';
 import { retryDelayMs, shouldDeadLetter, type RetryPolicy } from './retry-schedule.ts';
 
 export type Settled = 'sent' | 'scheduled' | 'deferred' | 'retrying' | 'dead' | 'expired' | 'failed' | 'held' | 'rate_limited' | 'lost_claim';
+
+/** A message posted (not scheduled, not deferred): recorded by recordSentMany. */
+export function isPlainSent(report: DeliveryReport): boolean {
+  return !report.deferUntil && report.outcome.kind === 'sent' && !report.outcome.scheduledMessageId;
+}
 
 export async function recordOutcome(
   db: { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>; query: Queryable['query'] },
@@ -21,7 +27,11 @@ export async function recordOutcome(
   now = Date.now(),
 ): Promise<Settled> {
   const o = report.outcome;
-  if (!report.deferUntil && o.kind === 'sent' && !o.scheduledMessageId) return recordSent(db, workerId, delivery, report, startedAt, policy);
+  if (isPlainSent(report)) {
+    // The common case in one statement (sent-recorder.ts; the worker groups these across sends).
+    const owned = await recordSentMany(db, workerId, [{ delivery, report, startedAt, destinationIntervalMs: policy.destinationIntervalMs }]);
+    return owned.has(delivery.id) ? 'sent' : 'lost_claim';
+  }
   return db.transaction(async (tx) => {
     const owner = `d.id = $1 AND d.status = 'sending' AND d.locked_by = $2`;
     const args = [delivery.id, workerId];
@@ -40,31 +50,15 @@ export async function recordOutcome(
       settled = 'deferred';
     } else switch (o.kind) {
       case 'sent':
-        if (o.scheduledMessageId) {
-          // chat.scheduleMessage accepted it: Slack posts it at deliver_at. Cancelling it is
-          // chat.deleteScheduledMessage with this id.
-          changed = (await tx.query(
-            `UPDATE deliveries d SET status = 'scheduled', scheduled_message_id = $3, slack_channel = $4, last_error = NULL,
-               outcome_hint = NULL, locked_by = NULL, locked_at = NULL, updated_at = now() WHERE ${owner}`,
-            [...args, o.scheduledMessageId, o.channel ?? null],
-          )).rowCount;
-          settled = 'scheduled';
-          break;
-        }
+        // Only a scheduled one gets here (a posted one went to recordSentMany above).
+        // chat.scheduleMessage accepted it: Slack posts it at deliver_at. Cancelling it is
+        // chat.deleteScheduledMessage with this id.
         changed = (await tx.query(
-          `UPDATE deliveries d SET status = 'sent', sent_at = now(), slack_channel = $3, slack_ts = $4, last_error = NULL,
+          `UPDATE deliveries d SET status = 'scheduled', scheduled_message_id = $3, slack_channel = $4, last_error = NULL,
              outcome_hint = NULL, locked_by = NULL, locked_at = NULL, updated_at = now() WHERE ${owner}`,
-          [...args, o.channel ?? null, o.ts ?? null],
+          [...args, o.scheduledMessageId, o.channel ?? null],
         )).rowCount;
-        if (changed && report.newRoot && delivery.subject) {
-          // The subject's first message here: later events about it update it or reply in its thread.
-          await tx.query(
-            `INSERT INTO subject_messages (destination_id, subject, project_id, channel, ts, delivery_id)
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (destination_id, subject) DO NOTHING`,
-            [delivery.destinationId, delivery.subject, delivery.projectId, report.newRoot.channel, report.newRoot.ts, delivery.id],
-          );
-        }
-        settled = 'sent';
+        settled = 'scheduled';
         break;
       case 'retry': {
         const nextDelayMs = retryDelayMs(delivery.attemptsInWindow, Math.random, policy.delayScale);
@@ -142,50 +136,6 @@ export async function recordOutcome(
     );
     return changed ? settled : 'lost_claim';
   });
-}
-
-/**
- * The common case, a message posted, as ONE statement (so one round trip and one commit): the
- * delivery is settled if this worker still owns it, the subject's root recorded when this send
- * created it, the destination's pace counted from the answer (see below), and the attempt logged.
- */
-async function recordSent(
-  db: { query: Queryable['query'] },
-  workerId: string,
-  delivery: ClaimedDelivery,
-  report: DeliveryReport,
-  startedAt: Date,
-  policy: { destinationIntervalMs?: number },
-): Promise<Settled> {
-  const o = report.outcome as Extract<DeliveryReport['outcome'], { kind: 'sent' }>;
-  const root = delivery.subject && report.newRoot ? report.newRoot : null;
-  const { rows } = await db.query<{ changed: number }>(
-    `WITH settled AS (
-       UPDATE deliveries d SET status = 'sent', sent_at = now(), slack_channel = $3, slack_ts = $4, last_error = NULL,
-         outcome_hint = NULL, locked_by = NULL, locked_at = NULL, updated_at = now()
-       WHERE d.id = $1 AND d.status = 'sending' AND d.locked_by = $2
-       RETURNING d.id
-     ), root AS (
-       INSERT INTO subject_messages (destination_id, subject, project_id, channel, ts, delivery_id)
-       SELECT $5, $6, $7, $8, $9, $1 WHERE $8::text IS NOT NULL AND EXISTS (SELECT 1 FROM settled)
-       ON CONFLICT (destination_id, subject) DO NOTHING
-     ), pace AS (
-       UPDATE pacing_buckets SET tat = greatest(tat, now() + $10 * interval '1 millisecond')
-       WHERE key = 'dst:' || $5 AND $10::float8 IS NOT NULL AND EXISTS (SELECT 1 FROM settled)
-     ), attempt AS (
-       INSERT INTO delivery_attempts (id, project_id, delivery_id, destination_id, attempt, worker, started_at, latency_ms, request,
-         http_status, response, outcome, error, slack_channel, slack_ts)
-       VALUES ($11, $7, $1, $5, $12, $2, $13, $14, $15, $16, $17, 'sent', NULL, $3, $4)
-     )
-     SELECT count(*)::int AS changed FROM settled`,
-    [
-      delivery.id, workerId, o.channel ?? null, o.ts ?? null, delivery.destinationId, delivery.subject, delivery.projectId,
-      root?.channel ?? null, root?.ts ?? null, policy.destinationIntervalMs ?? null,
-      newId('att'), delivery.attempts, startedAt, report.latencyMs, JSON.stringify(report.request), report.httpStatus ?? null,
-      report.response === undefined ? null : JSON.stringify(report.response),
-    ],
-  );
-  return rows[0].changed ? 'sent' : 'lost_claim';
 }
 
 export async function markNeedsAttention(

@@ -1,0 +1,137 @@
+/**
+ * Group commit for the common outcome, a message posted. Many sends finish close together (up
+ * to the worker's concurrency); recording each in its own statement costs a round trip and a
+ * commit per message, which is where a busy worker's time went. Instead, posted messages that
+ * finish while an earlier record is in flight are written together by the next ONE statement:
+ * every delivery settled if this worker still owns it, subject roots recorded, destinations'
+ * pace counted from the answer, attempts logged. A lone outcome is written at once, no waiting.
+ *
+ * Each caller learns whether its own delivery was still owned ('sent') or had been taken away
+ * ('lost_claim'); a failed statement fails every caller in it, and each retries on its own.
+ */
+import type { Queryable } from '../db/database.ts';
+import { newId } from '../ids.ts';
+import type { ClaimedDelivery } from './claim-deliveries.ts';
+import type { DeliveryReport } from './send-delivery.ts';
+
+export interface SentRecord {
+  delivery: ClaimedDelivery;
+  report: DeliveryReport;
+  startedAt: Date;
+  /** The destination's spacing, counted again from the answer (see recordOutcome). */
+  destinationIntervalMs?: number;
+}
+
+interface Waiting {
+  record: SentRecord;
+  resolve(outcome: 'sent' | 'lost_claim'): void;
+  reject(error: unknown): void;
+}
+
+/** Statements in flight at once: one writing, one more gathering behind it. */
+const MAX_IN_FLIGHT = 2;
+
+export class SentRecorder {
+  #queue: Waiting[] = [];
+  #inFlight = 0;
+
+  constructor(
+    private readonly db: { query: Queryable['query'] },
+    private readonly workerId: string,
+  ) {}
+
+  record(record: SentRecord): Promise<'sent' | 'lost_claim'> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ record, resolve, reject });
+      this.#pump();
+    });
+  }
+
+  #pump(): void {
+    while (this.#inFlight < MAX_IN_FLIGHT && this.#queue.length > 0) {
+      const taken = this.#queue.splice(0);
+      this.#inFlight++;
+      void this.#write(taken).finally(() => {
+        this.#inFlight--;
+        this.#pump();
+      });
+    }
+  }
+
+  async #write(taken: Waiting[]): Promise<void> {
+    try {
+      const owned = await recordSentMany(this.db, this.workerId, taken.map((w) => w.record));
+      for (const w of taken) w.resolve(owned.has(w.record.delivery.id) ? 'sent' : 'lost_claim');
+    } catch (error) {
+      for (const w of taken) w.reject(error);
+    }
+  }
+}
+
+/**
+ * One statement for any number of posted messages. Returns the ids of the deliveries this worker
+ * still owned (and so settled); the attempts are logged either way, as they happened.
+ */
+export async function recordSentMany(db: { query: Queryable['query'] }, workerId: string, records: readonly SentRecord[]): Promise<Set<string>> {
+  const rows = records.map(({ delivery: d, report, startedAt, destinationIntervalMs }) => {
+    const o = report.outcome as Extract<DeliveryReport['outcome'], { kind: 'sent' }>;
+    const root = d.subject && report.newRoot ? report.newRoot : null;
+    return {
+      delivery_id: d.id,
+      destination_id: d.destinationId,
+      project_id: d.projectId,
+      subject: d.subject,
+      channel: o.channel ?? null,
+      ts: o.ts ?? null,
+      root_channel: root?.channel ?? null,
+      root_ts: root?.ts ?? null,
+      interval_ms: destinationIntervalMs ?? null,
+      attempt_id: newId('att'),
+      attempt: d.attempts,
+      started_at: startedAt.toISOString(),
+      latency_ms: Math.round(report.latencyMs),
+      request: report.request,
+      http_status: report.httpStatus ?? null,
+      response: report.response ?? null,
+    };
+  });
+  // Rows travel as one JSON document (parsed by PostgreSQL in C). Pacing rows are locked in key
+  // order, as claims lock them one destination at a time, so two workers never deadlock on them.
+  const { rows: settled } = await db.query<{ id: string }>(
+    `WITH input AS MATERIALIZED (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(delivery_id text, destination_id text, project_id text, subject text,
+         channel text, ts text, root_channel text, root_ts text, interval_ms float8, attempt_id text, attempt int,
+         started_at timestamptz, latency_ms int, request jsonb, http_status int, response jsonb)
+     ), settled AS (
+       UPDATE deliveries d SET status = 'sent', sent_at = now(), slack_channel = i.channel, slack_ts = i.ts, last_error = NULL,
+         outcome_hint = NULL, locked_by = NULL, locked_at = NULL, updated_at = now()
+       FROM input i
+       WHERE d.id = i.delivery_id AND d.status = 'sending' AND d.locked_by = $2
+       RETURNING d.id
+     ), root AS (
+       INSERT INTO subject_messages (destination_id, subject, project_id, channel, ts, delivery_id)
+       SELECT i.destination_id, i.subject, i.project_id, i.root_channel, i.root_ts, i.delivery_id
+       FROM input i JOIN settled s ON s.id = i.delivery_id
+       WHERE i.root_channel IS NOT NULL AND i.subject IS NOT NULL
+       ON CONFLICT (destination_id, subject) DO NOTHING
+     ), paced AS (
+       SELECT b.key, p.interval_ms FROM pacing_buckets b
+       JOIN (SELECT i.destination_id, max(i.interval_ms) AS interval_ms FROM input i JOIN settled s ON s.id = i.delivery_id
+             WHERE i.interval_ms IS NOT NULL GROUP BY i.destination_id) p ON b.key = 'dst:' || p.destination_id
+       ORDER BY b.key
+       FOR UPDATE OF b
+     ), pace AS (
+       UPDATE pacing_buckets b SET tat = greatest(b.tat, now() + p.interval_ms * interval '1 millisecond')
+       FROM paced p WHERE b.key = p.key
+     ), attempt AS (
+       INSERT INTO delivery_attempts (id, project_id, delivery_id, destination_id, attempt, worker, started_at, latency_ms, request,
+         http_status, response, outcome, error, slack_channel, slack_ts)
+       SELECT i.attempt_id, i.project_id, i.delivery_id, i.destination_id, i.attempt, $2, i.started_at, i.latency_ms, i.request,
+         i.http_status, i.response, 'sent', NULL, i.channel, i.ts
+       FROM input i
+     )
+     SELECT id FROM settled`,
+    [JSON.stringify(rows), workerId],
+  );
+  return new Set(settled.map((r) => r.id));
+}
