@@ -35,8 +35,9 @@ describe.each(databaseKinds)('recording posted messages in groups on %s', (kind)
     // The last one was released and re-claimed by another worker meanwhile (e.g. after a stall).
     const stolen = claimed[DESTINATIONS - 1];
     await gw.ctx.db.query(`UPDATE deliveries SET locked_by = 'worker-b' WHERE id = $1`, [stolen.id]);
-    // The first one starts a subject's thread in its destination.
-    const rooted = { ...claimed[0], subject: 'approval:42' };
+    // One of those written together starts a subject's thread in its destination.
+    const ROOTED = 5;
+    const rooted = claimed.map((c, i) => (i === ROOTED ? { ...c, subject: 'approval:42' } : c));
 
     const statements: string[] = [];
     const counting: { query: Queryable['query'] } = {
@@ -47,7 +48,7 @@ describe.each(databaseKinds)('recording posted messages in groups on %s', (kind)
     };
     const recorder = new SentRecorder(counting, 'worker-a');
     const outcomes = await Promise.all(
-      [rooted, ...claimed.slice(1)].map((delivery, i) =>
+      rooted.map((delivery, i) =>
         recorder.record({
           delivery,
           report: {
@@ -56,7 +57,7 @@ describe.each(databaseKinds)('recording posted messages in groups on %s', (kind)
             httpStatus: 200,
             response: 'ok',
             latencyMs: 5 + i,
-            newRoot: i === 0 ? { channel: 'C00', ts: '1700000000.000100' } : undefined,
+            newRoot: i === ROOTED ? { channel: 'C05', ts: '1700000000.000105' } : undefined,
           },
           startedAt: new Date(),
           destinationIntervalMs: 60_000,
@@ -65,7 +66,7 @@ describe.each(databaseKinds)('recording posted messages in groups on %s', (kind)
     );
 
     expect(outcomes).toEqual([...Array(DESTINATIONS - 1).fill('sent'), 'lost_claim']);
-    // Ten sends finishing at once: the first two go at once, the other eight share a statement.
+    // Ten sends finishing at once: the first two are written at once, one by one; the other eight share a statement.
     expect(statements.length).toBeLessThanOrEqual(3);
 
     const { rows } = await gw.ctx.db.query<{ id: string; status: string; locked_by: string | null; slack_channel: string | null; slack_ts: string | null }>(
@@ -86,7 +87,7 @@ describe.each(databaseKinds)('recording posted messages in groups on %s', (kind)
     expect(attempts.rows.find((a) => a.delivery_id === claimed[3].id)).toMatchObject({ worker: 'worker-a', outcome: 'sent', latency_ms: 8, slack_ts: '1700000000.000103' });
 
     const roots = await gw.ctx.db.query('SELECT destination_id, subject, channel, ts, delivery_id FROM subject_messages');
-    expect(roots.rows).toEqual([{ destination_id: claimed[0].destinationId, subject: 'approval:42', channel: 'C00', ts: '1700000000.000100', delivery_id: claimed[0].id }]);
+    expect(roots.rows).toEqual([{ destination_id: claimed[ROOTED].destinationId, subject: 'approval:42', channel: 'C05', ts: '1700000000.000105', delivery_id: claimed[ROOTED].id }]);
 
     // Each settled destination waits a full interval from the answer; the stolen one is not touched.
     const paced = await gw.ctx.db.query<{ key: string; ahead_ms: number }>(
