@@ -4,10 +4,10 @@
  * place (error-response.ts).
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import type { AppContext } from '../app-context.ts';
 import { SwitchboardError } from '../errors.ts';
 import { authenticate, type HttpEnv } from './authenticate.ts';
+import { bodyLimit } from './body-limit.ts';
 import { errorBody, respondWithError } from './error-response.ts';
 import { connectionChannelRoutes } from './routes/connection-channel-routes.ts';
 import { connectionRoutes } from './routes/connection-routes.ts';
@@ -43,10 +43,12 @@ export function createHttpApp(ctx: AppContext): OpenAPIHono<HttpEnv> {
     throw new SwitchboardError('payload_too_large', `The request body is over ${limit} bytes: send fewer or smaller events (see SWITCHBOARD_MAX_BODY_BYTES)`);
   };
   const batchLimit = ctx.config.maxBodyBytes * 8;
-  app.use('/v1/events/batch', bodyLimit({ maxSize: batchLimit, onError: tooLarge(batchLimit) }));
+  const batchBodyLimit = bodyLimit(batchLimit, tooLarge(batchLimit));
+  const singleBodyLimit = bodyLimit(ctx.config.maxBodyBytes, tooLarge(ctx.config.maxBodyBytes));
+  app.use('/v1/events/batch', batchBodyLimit);
   app.use('/v1/*', async (c, next) => {
     if (c.req.path === '/v1/events/batch') return next();
-    return bodyLimit({ maxSize: ctx.config.maxBodyBytes, onError: tooLarge(ctx.config.maxBodyBytes) })(c, next);
+    return singleBodyLimit(c, next);
   });
   app.use('/v1/*', async (c, next) => {
     const type = c.req.header('content-type');
