@@ -10,8 +10,17 @@ export interface QueryResult<T> {
   rowCount: number;
 }
 
+export interface QueryOptions {
+  /**
+   * Keep this statement parsed and planned on each PostgreSQL connection under this name, so
+   * repeated runs skip both (for the hot paths: ingest, claims, outcomes, where planning cost as
+   * much as running). One name, one SQL text, always. PGlite ignores it.
+   */
+  prepare?: string;
+}
+
 export interface Queryable {
-  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>>;
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<T>>;
   /** Runs a script of several statements (migrations). No parameters. */
   exec(sql: string): Promise<void>;
 }

@@ -3,15 +3,16 @@
  * open, so listeners share one dedicated client, reconnecting if it drops.
  */
 import pg from 'pg';
-import type { Database, Queryable, QueryResult } from './database.ts';
+import type { Database, Queryable, QueryOptions, QueryResult } from './database.ts';
 
 // BIGINT (int8) and NUMERIC come back as strings by default; our counters fit in a JS number.
 pg.types.setTypeParser(20, (v) => Number(v));
 
 function wrap(conn: pg.Pool | pg.PoolClient): Queryable {
   return {
-    async query<T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
-      const result = await conn.query(sql, params as unknown[] | undefined);
+    async query<T>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<T>> {
+      const values = params as unknown[] | undefined;
+      const result = options?.prepare ? await conn.query({ name: options.prepare, text: sql, values }) : await conn.query(sql, values);
       return { rows: result.rows as T[], rowCount: result.rowCount ?? result.rows.length };
     },
     async exec(sql: string): Promise<void> {

@@ -102,6 +102,7 @@ export async function claimDeliveries(
        LIMIT $1
        FOR UPDATE OF t SKIP LOCKED`,
       [limit, pacing.destination.toleranceMs, pacing.workspace.toleranceMs],
+      { prepare: 'claim_candidates' },
     );
     if (candidates.length === 0) return [];
     const { rows: due } = await tx.query<{ id: string; destination_id: string; team_id: string | null }>(
@@ -111,6 +112,7 @@ export async function claimDeliveries(
        WHERE h.status = 'pending' AND h.run_at <= now() AND (h.expires_at IS NULL OR h.expires_at > now())
          AND h.id = ANY($3)`,
       [candidates.map((c) => c.destination_id), candidates.map((c) => c.team_id), candidates.map((c) => c.id)],
+      { prepare: 'claim_recheck_heads' },
     );
     if (due.length === 0) return [];
     const { rows: slots } = await tx.query<{ id: string }>(
@@ -124,6 +126,7 @@ export async function claimDeliveries(
         pacing.workspace.intervalMs,
         pacing.workspace.toleranceMs,
       ],
+      { prepare: 'claim_pacing_slots' },
     );
     const granted = slots.map((r) => r.id);
     if (granted.length === 0) return [];
@@ -147,6 +150,7 @@ export async function claimDeliveries(
          (extract(epoch FROM d.deliver_at) * 1000)::float8 AS deliver_ms, t.ephemeral_user_id,
          (extract(epoch FROM c.token_refresh_due_at) * 1000)::float8 AS refresh_due_ms`,
       [granted, workerId],
+      { prepare: 'claim_take' },
     );
     return rows.map((r) => ({
       id: r.id,
@@ -196,6 +200,7 @@ export async function nextClaimAt(db: Database, pacing: PacingRules): Promise<nu
      LEFT JOIN pacing_buckets w ON w.key = 'team:' || t.team_id
      WHERE t.status = 'active' AND h.status = 'pending'`,
     [pacing.destination.toleranceMs, pacing.workspace.toleranceMs],
+    { prepare: 'next_claim_at' },
   );
   return rows[0]?.at ?? undefined;
 }

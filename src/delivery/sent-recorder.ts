@@ -133,6 +133,7 @@ export async function recordSentMany(db: { query: Queryable['query'] }, workerId
      )
      SELECT id FROM settled`,
     [JSON.stringify(rows), workerId],
+    { prepare: 'record_sent_many' },
   );
   return new Set(settled.map((r) => r.id));
 }
@@ -170,6 +171,7 @@ async function recordSentOne(db: { query: Queryable['query'] }, workerId: string
       newId('att'), d.attempts, startedAt, Math.round(report.latencyMs), JSON.stringify(report.request), report.httpStatus ?? null,
       report.response === undefined ? null : JSON.stringify(report.response),
     ],
+    { prepare: 'record_sent_one' },
   );
   return new Set(rows.map((r) => r.id));
 }

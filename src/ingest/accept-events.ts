@@ -205,6 +205,7 @@ async function writeEvents(db: Queryable, projectId: string, prepared: Prepared[
             to_char(expires_at AT TIME ZONE 'UTC', ${iso}) AS expires_at, (SELECT count(*) FROM dl) AS n
      FROM ev`,
     [projectId, JSON.stringify(events), JSON.stringify(deliveries)],
+    { prepare: 'ingest_write_events' },
   );
   return new Map(rows.map((r) => [r.id, r]));
 }
