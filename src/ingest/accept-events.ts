@@ -23,6 +23,7 @@ export type AcceptResult =
 
 interface Prepared {
   index: number;
+  projectId: string;
   id: string;
   input: EventInput & { occurred_at: string };
   severity: string;
@@ -38,7 +39,7 @@ function reject(error: unknown): AcceptResult {
   throw error;
 }
 
-function prepare(index: number, input: EventInput, type: EventType | undefined, project: ProjectSnapshot, now: number): Prepared {
+function prepare(index: number, projectId: string, input: EventInput, type: EventType | undefined, project: ProjectSnapshot, now: number): Prepared {
   if (!type) {
     throw new ValidationError(
       `Unknown event type ${JSON.stringify(input.type)}: use a built-in type (GET /v1/event-types) or define it with PUT /v1/event-types/${input.type}`,
@@ -78,6 +79,7 @@ function prepare(index: number, input: EventInput, type: EventType | undefined, 
   const updateMessage = updatePolicy?.updateTemplate ? renderMessage(updatePolicy.updateTemplate, context) : null;
   return {
     index,
+    projectId,
     id,
     input: { ...input, occurred_at: occurredAt },
     severity,
@@ -92,52 +94,67 @@ export interface AcceptOptions {
   now?: number;
 }
 
+/** One API call's events, for one project. */
+export interface IngestRequest {
+  projectId: string;
+  inputs: readonly EventInput[];
+}
+
+/**
+ * Accepts the events of one or more requests, of any projects, with ONE write: the group commit
+ * (ingest-batcher.ts) hands in every request that arrived while earlier writes were in flight.
+ * Answers each request's results in its own order.
+ */
 export async function acceptEvents(
   db: Queryable,
   catalog: ProjectCatalog,
-  projectId: string,
-  inputs: readonly EventInput[],
+  requests: readonly IngestRequest[],
   options: AcceptOptions = {},
-): Promise<AcceptResult[]> {
+): Promise<AcceptResult[][]> {
   const now = options.now ?? Date.now();
-  const project = await catalog.get(projectId, now);
+  const items = requests.flatMap((r) => r.inputs.map((input) => ({ projectId: r.projectId, input })));
+  const projects = new Map<string, ProjectSnapshot>();
+  for (const id of new Set(requests.map((r) => r.projectId))) projects.set(id, await catalog.get(id, now));
   const types = new Map<string, EventType | undefined>();
-  for (const name of new Set(inputs.map((i) => i.type))) types.set(name, await project.eventType(name));
+  for (const { projectId, input } of items) {
+    const name = `${projectId}\0${input.type}`;
+    if (!types.has(name)) types.set(name, await projects.get(projectId)!.eventType(input.type));
+  }
 
-  const results: AcceptResult[] = new Array(inputs.length);
+  const results: AcceptResult[] = new Array(items.length);
   const prepared: Prepared[] = [];
-  const firstByKey = new Map<string, number>(); // a key repeated within one batch is a replay of its first use
+  const firstByKey = new Map<string, number>(); // a key used again in the same write is a replay of its first use
   const sameAs = new Map<number, number>();
-  inputs.forEach((input, index) => {
+  items.forEach(({ projectId, input }, index) => {
     if (input.key !== undefined) {
-      const first = firstByKey.get(input.key);
+      const first = firstByKey.get(`${projectId}\0${input.key}`);
       if (first !== undefined) {
         sameAs.set(index, first);
         return;
       }
-      firstByKey.set(input.key, index);
+      firstByKey.set(`${projectId}\0${input.key}`, index);
     }
     try {
-      prepared.push(prepare(index, input, types.get(input.type), project, now));
+      prepared.push(prepare(index, projectId, input, types.get(`${projectId}\0${input.type}`), projects.get(projectId)!, now));
     } catch (error) {
       results[index] = reject(error);
     }
   });
 
-  const written = await writeEvents(db, projectId, prepared);
-  const replayed = prepared.filter((p) => !written.has(p.id));
-  const existing = replayed.length ? await findByKeys(db, projectId, replayed.map((p) => p.input.key!)) : new Map<string, EventWithDeliveries>();
+  const written = await writeEvents(db, prepared);
+  const existing = await findReplays(db, prepared.filter((p) => !written.has(p.id)));
   for (const p of prepared) {
     const row = written.get(p.id);
     results[p.index] = row
-      ? { ok: true, replayed: false, event: describe(p, row, project) }
-      : { ok: true, replayed: true, event: existing.get(p.input.key!)! };
+      ? { ok: true, replayed: false, event: describe(p, row, projects.get(p.projectId)!) }
+      : { ok: true, replayed: true, event: existing.get(`${p.projectId}\0${p.input.key}`)! };
   }
   for (const [index, first] of sameAs) {
     const r = results[first];
     results[index] = r.ok ? { ok: true, replayed: true, event: r.event } : r;
   }
-  return results;
+  let offset = 0;
+  return requests.map((r) => results.slice(offset, (offset += r.inputs.length)));
 }
 
 interface WrittenRow {
@@ -150,12 +167,13 @@ interface WrittenRow {
  * deliveries. Delivery `seq` comes from the table's sequence in list order, so the deliveries of
  * one request keep the order of its events.
  */
-async function writeEvents(db: Queryable, projectId: string, prepared: Prepared[]): Promise<Map<string, WrittenRow>> {
+async function writeEvents(db: Queryable, prepared: Prepared[]): Promise<Map<string, WrittenRow>> {
   if (prepared.length === 0) return new Map();
   // Rows travel as one JSON document per table: PostgreSQL parses it in C, where array
   // parameters would be escaped element by element in JavaScript.
   const events = prepared.map((p) => ({
     id: p.id,
+    project_id: p.projectId,
     type: p.input.type,
     key: p.input.key ?? null,
     subject: p.input.subject ?? null,
@@ -170,6 +188,7 @@ async function writeEvents(db: Queryable, projectId: string, prepared: Prepared[
   const deliveries = prepared.flatMap((p) =>
     p.deliveries.map((x) => ({
       id: x.id,
+      project_id: p.projectId,
       event_id: p.id,
       destination_id: x.destinationId,
       subject_action: x.subjectAction,
@@ -181,22 +200,22 @@ async function writeEvents(db: Queryable, projectId: string, prepared: Prepared[
   const { rows } = await db.query<WrittenRow & { id: string }>(
     `WITH ev AS (
        INSERT INTO events (id, project_id, type, idempotency_key, subject, severity, data, message, update_message, occurred_at, deliver_at, expires_at)
-       SELECT e.id, $1, e.type, e.key, e.subject, e.severity, e.data, e.message, e.update_message, e.occurred_at, e.deliver_at,
+       SELECT e.id, e.project_id, e.type, e.key, e.subject, e.severity, e.data, e.message, e.update_message, e.occurred_at, e.deliver_at,
               CASE WHEN e.ttl IS NULL THEN NULL ELSE coalesce(e.deliver_at, now()) + e.ttl * interval '1 second' END
-       FROM ROWS FROM (jsonb_to_recordset($2::jsonb)
-         AS (id text, type text, key text, subject text, severity text, data jsonb, message jsonb, update_message jsonb,
+       FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
+         AS (id text, project_id text, type text, key text, subject text, severity text, data jsonb, message jsonb, update_message jsonb,
              occurred_at timestamptz, deliver_at timestamptz, ttl int))
-         WITH ORDINALITY AS e(id, type, key, subject, severity, data, message, update_message, occurred_at, deliver_at, ttl, ord)
+         WITH ORDINALITY AS e(id, project_id, type, key, subject, severity, data, message, update_message, occurred_at, deliver_at, ttl, ord)
        ORDER BY e.ord
        ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
        RETURNING id, accepted_at, deliver_at, expires_at
      ), dl AS (
        INSERT INTO deliveries (id, project_id, event_id, destination_id, run_at, deliver_at, expires_at, subject_action, reply_broadcast)
-       SELECT x.id, $1, x.event_id, x.destination_id, CASE WHEN x.claim_now THEN ev.accepted_at ELSE coalesce(ev.deliver_at, ev.accepted_at) END,
+       SELECT x.id, x.project_id, x.event_id, x.destination_id, CASE WHEN x.claim_now THEN ev.accepted_at ELSE coalesce(ev.deliver_at, ev.accepted_at) END,
               ev.deliver_at, ev.expires_at, x.subject_action, x.reply_broadcast
-       FROM ROWS FROM (jsonb_to_recordset($3::jsonb)
-         AS (id text, event_id text, destination_id text, subject_action text, reply_broadcast boolean, claim_now boolean))
-         WITH ORDINALITY AS x(id, event_id, destination_id, subject_action, reply_broadcast, claim_now, ord)
+       FROM ROWS FROM (jsonb_to_recordset($2::jsonb)
+         AS (id text, project_id text, event_id text, destination_id text, subject_action text, reply_broadcast boolean, claim_now boolean))
+         WITH ORDINALITY AS x(id, project_id, event_id, destination_id, subject_action, reply_broadcast, claim_now, ord)
        JOIN ev ON ev.id = x.event_id
        ORDER BY x.ord
        RETURNING 1
@@ -204,7 +223,7 @@ async function writeEvents(db: Queryable, projectId: string, prepared: Prepared[
      SELECT id, to_char(accepted_at AT TIME ZONE 'UTC', ${iso}) AS accepted_at,
             to_char(expires_at AT TIME ZONE 'UTC', ${iso}) AS expires_at, (SELECT count(*) FROM dl) AS n
      FROM ev`,
-    [projectId, JSON.stringify(events), JSON.stringify(deliveries)],
+    [JSON.stringify(events), JSON.stringify(deliveries)],
     { prepare: 'ingest_write_events' },
   );
   return new Map(rows.map((r) => [r.id, r]));
@@ -245,11 +264,18 @@ function describe(p: Prepared, row: WrittenRow, project: ProjectSnapshot): Event
   };
 }
 
-async function findByKeys(db: Queryable, projectId: string, keys: string[]): Promise<Map<string, EventWithDeliveries>> {
-  const { rows } = await db.query<{ id: string; idempotency_key: string }>(
-    'SELECT id, idempotency_key FROM events WHERE project_id = $1 AND idempotency_key = ANY($2)',
-    [projectId, keys],
-  );
-  const events = await getEventsWithDeliveries(db, projectId, rows.map((r) => r.id));
-  return new Map(rows.map((r) => [r.idempotency_key, events.get(r.id)!]));
+/** The first results of idempotent replays, by project and key. */
+async function findReplays(db: Queryable, replayed: Prepared[]): Promise<Map<string, EventWithDeliveries>> {
+  const found = new Map<string, EventWithDeliveries>();
+  const keysByProject = new Map<string, string[]>();
+  for (const p of replayed) keysByProject.set(p.projectId, [...(keysByProject.get(p.projectId) ?? []), p.input.key!]);
+  for (const [projectId, keys] of keysByProject) {
+    const { rows } = await db.query<{ id: string; idempotency_key: string }>(
+      'SELECT id, idempotency_key FROM events WHERE project_id = $1 AND idempotency_key = ANY($2)',
+      [projectId, keys],
+    );
+    const events = await getEventsWithDeliveries(db, projectId, rows.map((r) => r.id));
+    for (const r of rows) found.set(`${projectId}\0${r.idempotency_key}`, events.get(r.id)!);
+  }
+  return found;
 }

@@ -1,9 +1,15 @@
 /**
- * Group commit for ingest. Every accepted event must be committed before its 202, and a commit
- * waits for the disk (about 3 ms here). Instead of one statement per request, requests that
- * arrive while earlier writes are in flight are written together in the next statement: each
- * caller still gets its own results, only after its event is durable, and a lone request is
- * written at once with no added wait. A few statements run in parallel so batches overlap.
+ * Group commit for ingest. Every accepted event must be committed before its 202, and each write
+ * statement has a fixed cost (a round trip, a commit that waits for the disk, about 3 ms here,
+ * and PostgreSQL's per-statement work) however few events it carries. So requests that arrive
+ * while a write is in flight, of any project, wait and go together in the next statement: each
+ * caller still gets its own results, only after its events are durable, and a lone request is
+ * written at once with no added wait.
+ *
+ * How many statements run at once: small writes queue behind the one in flight (under load they
+ * gather into one larger statement, which costs PostgreSQL far less per event than several small
+ * ones); a group of at least OVERLAP_MIN_EVENTS starts beside those in flight, up to maxInFlight,
+ * so large batches overlap their round trips.
  */
 import type { Queryable } from '../db/database.ts';
 import { acceptEvents, type AcceptResult } from './accept-events.ts';
@@ -11,6 +17,7 @@ import type { EventInput } from './event-input.ts';
 import type { ProjectCatalog } from './project-catalog.ts';
 
 interface Waiting {
+  projectId: string;
   inputs: readonly EventInput[];
   now: number;
   resolve(results: AcceptResult[]): void;
@@ -26,8 +33,12 @@ export interface IngestBatcherOptions {
   onWritten?: () => void;
 }
 
+/** Below this many waiting events, a new statement waits for the one in flight instead of starting beside it. */
+export const OVERLAP_MIN_EVENTS = 100;
+
 export class IngestBatcher {
-  #queues = new Map<string, Waiting[]>();
+  #queue: Waiting[] = [];
+  #queuedEvents = 0;
   #inFlight = 0;
   readonly #maxInFlight: number;
   readonly #maxEvents: number;
@@ -45,50 +56,63 @@ export class IngestBatcher {
 
   accept(projectId: string, inputs: readonly EventInput[], now = Date.now()): Promise<AcceptResult[]> {
     return new Promise((resolve, reject) => {
-      const queue = this.#queues.get(projectId) ?? [];
-      queue.push({ inputs, now, resolve, reject });
-      this.#queues.set(projectId, queue);
+      this.#queue.push({ projectId, inputs, now, resolve, reject });
+      this.#queuedEvents += inputs.length;
       this.#pump();
     });
   }
 
   #pump(): void {
-    while (this.#inFlight < this.#maxInFlight && this.#queues.size > 0) {
-      const [projectId, queue] = this.#queues.entries().next().value as [string, Waiting[]];
-      // Take whole requests up to the event limit (a single large request goes alone).
+    while (this.#queue.length > 0 && this.#inFlight < this.#maxInFlight) {
+      if (this.#inFlight > 0 && this.#queuedEvents < OVERLAP_MIN_EVENTS) return; // gather behind the write in flight
+      // Whole requests, in arrival order, up to the event limit (a single large request goes alone).
       const taken: Waiting[] = [];
       let events = 0;
-      while (queue.length > 0 && (taken.length === 0 || events + queue[0].inputs.length <= this.#maxEvents)) {
-        const next = queue.shift()!;
+      while (this.#queue.length > 0 && (taken.length === 0 || events + this.#queue[0].inputs.length <= this.#maxEvents)) {
+        const next = this.#queue.shift()!;
         events += next.inputs.length;
         taken.push(next);
       }
-      if (queue.length === 0) this.#queues.delete(projectId);
-      else {
-        // Let other projects go first next time.
-        this.#queues.delete(projectId);
-        this.#queues.set(projectId, queue);
-      }
+      this.#queuedEvents -= events;
       this.#inFlight++;
-      void this.#write(projectId, taken).finally(() => {
+      void this.#write(taken).finally(() => {
         this.#inFlight--;
         this.#pump();
       });
     }
   }
 
-  async #write(projectId: string, taken: Waiting[]): Promise<void> {
+  async #write(taken: Waiting[]): Promise<void> {
     try {
-      const all = taken.flatMap((w) => w.inputs);
-      const results = await acceptEvents(this.db, this.catalog, projectId, all, { now: taken[0].now });
+      const results = await acceptEvents(this.db, this.catalog, taken, { now: taken[0].now });
       this.#onWritten?.();
-      let offset = 0;
-      for (const w of taken) {
-        w.resolve(results.slice(offset, offset + w.inputs.length));
-        offset += w.inputs.length;
-      }
+      taken.forEach((w, i) => w.resolve(results[i]));
     } catch (error) {
+      // The server refused the statement (so nothing of it was written): one request's problem
+      // must not fail the others written with it, so each is tried again on its own. Anything
+      // else (the connection dropped: the write may have committed) is reported as it is.
+      if (taken.length > 1 && isStatementError(error)) return this.#writeEachAlone(taken);
       for (const w of taken) w.reject(error);
     }
   }
+
+  async #writeEachAlone(taken: Waiting[]): Promise<void> {
+    let wrote = false;
+    for (const w of taken) {
+      try {
+        const [results] = await acceptEvents(this.db, this.catalog, [w], { now: w.now });
+        wrote = true;
+        w.resolve(results);
+      } catch (error) {
+        w.reject(error);
+      }
+    }
+    if (wrote) this.#onWritten?.();
+  }
+}
+
+/** An error PostgreSQL answered for a statement (it has a SQLSTATE), not a lost connection. */
+function isStatementError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith('08') && !code.startsWith('57');
 }
