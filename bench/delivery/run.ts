@@ -11,9 +11,8 @@
  *
  *   npx tsx bench/delivery/run.ts [--only a|b|c]
  */
-import { loadavg } from 'node:os';
-import { execFileSync } from 'node:child_process';
 import { engineAvailable, type Engine } from '../support/bench-engines.ts';
+import { commit, load } from '../support/run-info.ts';
 import { idleLatencyBench } from './idle-latency.ts';
 import { pacingBench } from './pacing.ts';
 import { throughputBench } from './throughput.ts';
@@ -30,17 +29,6 @@ const postgres = await engineAvailable('postgres');
 if (!postgres) process.stderr.write('PostgreSQL not reachable (BENCH_POSTGRES_URL): PGlite only, and no pacing run\n');
 const engines: Engine[] = postgres ? ['postgres', 'pglite'] : ['pglite'];
 
-function commit(): string {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'sql'], { encoding: 'utf8' }).trim() !== '';
-    return dirty ? `${head} (src or sql modified)` : head;
-  } catch {
-    return 'unknown';
-  }
-}
-
-const load = () => loadavg().map((x) => +x.toFixed(2));
 const report: Record<string, unknown> = { bench: 'delivery', at: new Date().toISOString(), commit: commit(), load_before: load() };
 const started = performance.now();
 
