@@ -70,6 +70,7 @@ export async function startGateway(config: Config, options: { logger?: Logger; c
           transports: ctx.transports,
           // Rotating tokens are renewed before they expire, once across every process.
           botToken: (connectionId) => getFreshBotToken({ db, keyring: resolved.keyring, clock: ctx.clock, logger, config }, connectionId),
+          clock: ctx.clock,
         })
       : undefined;
     await worker?.start();

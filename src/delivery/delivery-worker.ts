@@ -6,6 +6,7 @@
  * messages past their time to live, and trimming the audit log.
  */
 import { hostname } from 'node:os';
+import { systemClock, type Clock } from '../clock.ts';
 import type { DeliveryConfig } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { randomBase32 } from '../ids.ts';
@@ -38,6 +39,8 @@ export interface DeliveryWorkerDeps {
    * here); called only when the claimed connection's token_refresh_due_at has passed.
    */
   botToken?: (connectionId: string, sealedToken: string) => Promise<string>;
+  /** Tells when a rotating token is due (the clock botToken renews by); the system clock by default. */
+  clock?: Clock;
 }
 
 /** Heartbeat and housekeeping, at most this far apart (and at least three beats per stale period). */
@@ -220,7 +223,7 @@ export class DeliveryWorker {
     if (d.kind === 'webhook') return { kind: 'webhook', url: keyring.decrypt(d.webhookUrlSealed!) };
     if (!d.botTokenSealed || !d.connectionId) throw Object.assign(new Error('the connection has no bot token'), { code: 'not_authed' });
     // The claim read the token already; only a rotating token due for renewal needs the slower path.
-    const renew = this.deps.botToken && d.tokenRefreshDueMs !== null && d.tokenRefreshDueMs <= Date.now();
+    const renew = this.deps.botToken && d.tokenRefreshDueMs !== null && d.tokenRefreshDueMs <= (this.deps.clock ?? systemClock).now();
     const token = renew ? await this.deps.botToken!(d.connectionId, d.botTokenSealed) : keyring.decrypt(d.botTokenSealed);
     if (d.kind === 'channel') return { kind: 'channel', token, channel: d.channelId!, scopes: d.scopes };
     return { kind: 'dm', token, userId: d.userId ?? undefined, userEmail: d.userEmail ?? undefined, scopes: d.scopes };

@@ -23,6 +23,7 @@ import { IngestBatcher } from '../../src/ingest/ingest-batcher.ts';
 import { ProjectCatalog } from '../../src/ingest/project-catalog.ts';
 import { createLogger } from '../../src/logging/create-logger.ts';
 import { ensureAdminKey } from '../../src/projects/admin-key.ts';
+import { getFreshBotToken } from '../../src/oauth/get-fresh-bot-token.ts';
 import { Keyring } from '../../src/secrets/keyring.ts';
 import { createTestDatabase, type TestDatabase } from './databases.ts';
 
@@ -94,6 +95,9 @@ export async function createTestGateway(kind: DatabaseKind, configOverrides: Par
       config: config.delivery,
       transports: ctx.transports,
       retryDelayScale: options.delivery?.retryDelayScale,
+      // As src/main.ts: rotating tokens renewed before they expire, by the gateway's clock.
+      botToken: (connectionId) => getFreshBotToken(ctx, connectionId),
+      clock,
       ...overrides,
     });
     await worker.start();

@@ -28,6 +28,8 @@ export interface RigOptions {
   /** The app rotates tokens with this lifetime. */
   tokenLifetimeSeconds?: number;
   rateLimits?: boolean;
+  /** Run the gateway's delivery worker too. */
+  delivery?: boolean;
 }
 
 export async function createInstallRig(kind: DatabaseKind, options: RigOptions = {}): Promise<InstallRig> {
@@ -50,7 +52,7 @@ export async function createInstallRig(kind: DatabaseKind, options: RigOptions =
       authorizeUrl: `${slack.url}/oauth/v2/authorize`,
       features: options.features ?? [...FEATURE_NAMES],
     },
-  });
+  }, options.delivery ? { delivery: {} } : {});
   return {
     gw,
     slack,

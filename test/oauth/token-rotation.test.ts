@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openPostgresDatabase } from '../../src/db/postgres-database.ts';
 import { getFreshBotToken } from '../../src/oauth/get-fresh-bot-token.ts';
 import { WebApiTransport } from '../../src/slack/web-api-transport.ts';
+import { eventually } from '../delivery/delivery-stack.ts';
 import { databaseKinds } from '../helpers/databases.ts';
 import { createInstallRig, databaseText, emulatorInstallation, installSlack, type InstallRig } from './connect-slack-rig.ts';
 
@@ -102,6 +103,40 @@ describe.each(databaseKinds)('token rotation on %s', (kind) => {
       }
       rig.gw.clock.advance(10_000);
     }
+  });
+
+  it('the delivery worker renews a due token before it sends, so a message after expiry still goes out', async () => {
+    rig = await createInstallRig(kind, { tokenLifetimeSeconds: LIFETIME_S, delivery: true });
+    const project = await rig.gw.createProject();
+    const connection = await installSlack(rig, project.key);
+    const type = await rig.gw.call('PUT', '/v1/event-types/ops.release', { key: project.key, body: { template: { text: 'release {{ data.n }}' } } });
+    expect(type.status, JSON.stringify(type.body)).toBe(200);
+    const dst = await rig.gw.call('POST', '/v1/destinations', {
+      key: project.key,
+      body: { name: 'alerts', kind: 'channel', connection_id: connection.id, channel_id: rig.slack.defaultWorkspace.channels.alerts, subscriptions: ['ops.release'] },
+    });
+    expect(dst.status, JSON.stringify(dst.body)).toBe(201);
+    const release = async (n: number) => {
+      expect((await rig.gw.call('POST', '/v1/events', { key: project.key, body: { type: 'ops.release', data: { n } } })).status).toBe(202);
+      await eventually(async () => {
+        const texts = (await rig.slack.control.messages(rig.team, 'alerts')).messages.map((m) => m.text);
+        expect(texts).toContain(`release ${n}`);
+      });
+    };
+
+    await release(1);
+    const before = await refreshCalls(rig);
+    const old = (await emulatorInstallation(rig)).bot_token;
+    // Past the token's lifetime (the emulator keeps the gateway's time): Slack refuses the old one.
+    rig.gw.clock.advance((LIFETIME_S + 1) * 1000);
+    const refused = await fetch(`${rig.slack.apiUrl}auth.test`, { method: 'POST', headers: { authorization: `Bearer ${old}` } }).then((r) => r.json());
+    expect(refused).toMatchObject({ ok: false, error: 'token_expired' });
+
+    await release(2);
+    expect(await refreshCalls(rig)).toBe(before + 1);
+    expect((await emulatorInstallation(rig)).bot_token).not.toBe(old);
+    const after = (await rig.gw.call('GET', `/v1/destinations/${dst.body.id}`, { key: project.key })).body;
+    expect(after.status).toBe('active');
   });
 
   it('pauses the connection and its bot destinations when Slack refuses the refresh', async () => {
