@@ -10,6 +10,7 @@
  * ('lost_claim'); a failed statement fails every caller in it, and each retries on its own.
  */
 import type { Queryable } from '../db/database.ts';
+import { GroupCommit } from '../db/group-commit.ts';
 import { newId } from '../ids.ts';
 import type { ClaimedDelivery } from './claim-deliveries.ts';
 import type { DeliveryReport } from './send-delivery.ts';
@@ -22,49 +23,22 @@ export interface SentRecord {
   destinationIntervalMs?: number;
 }
 
-interface Waiting {
-  record: SentRecord;
-  resolve(outcome: 'sent' | 'lost_claim'): void;
-  reject(error: unknown): void;
-}
-
 /** Statements in flight at once: one writing, one more gathering behind it. */
 const MAX_IN_FLIGHT = 2;
 
 export class SentRecorder {
-  #queue: Waiting[] = [];
-  #inFlight = 0;
+  readonly #group: GroupCommit<SentRecord, 'sent' | 'lost_claim'>;
 
-  constructor(
-    private readonly db: { query: Queryable['query'] },
-    private readonly workerId: string,
-  ) {}
+  constructor(db: { query: Queryable['query'] }, workerId: string) {
+    this.#group = new GroupCommit(async (records) => {
+      const owned = await recordSentMany(db, workerId, records);
+      return records.map((r) => ({ ok: true, value: owned.has(r.delivery.id) ? 'sent' : 'lost_claim' }));
+    }, { maxInFlight: MAX_IN_FLIGHT });
+  }
 
+  /** Settles once the outcome is recorded: 'lost_claim' if another worker owns the delivery now. */
   record(record: SentRecord): Promise<'sent' | 'lost_claim'> {
-    return new Promise((resolve, reject) => {
-      this.#queue.push({ record, resolve, reject });
-      this.#pump();
-    });
-  }
-
-  #pump(): void {
-    while (this.#inFlight < MAX_IN_FLIGHT && this.#queue.length > 0) {
-      const taken = this.#queue.splice(0);
-      this.#inFlight++;
-      void this.#write(taken).finally(() => {
-        this.#inFlight--;
-        this.#pump();
-      });
-    }
-  }
-
-  async #write(taken: Waiting[]): Promise<void> {
-    try {
-      const owned = await recordSentMany(this.db, this.workerId, taken.map((w) => w.record));
-      for (const w of taken) w.resolve(owned.has(w.record.delivery.id) ? 'sent' : 'lost_claim');
-    } catch (error) {
-      for (const w of taken) w.reject(error);
-    }
+    return this.#group.submit(record);
   }
 }
 

@@ -1,10 +1,10 @@
 /**
- * Group commit for ingest. Every accepted event must be committed before its 202, and each write
- * statement has a fixed cost (a round trip, a commit that waits for the disk, about 3 ms here,
- * and PostgreSQL's per-statement work) however few events it carries. So requests that arrive
- * while a write is in flight, of any project, wait and go together in the next statement: each
- * caller still gets its own results, only after its events are durable, and a lone request is
- * written at once with no added wait.
+ * Group commit for ingest (src/db/group-commit.ts). Every accepted event must be committed before
+ * its 202, and each write statement has a fixed cost (a round trip, a commit that waits for the
+ * disk, PostgreSQL's per-statement work) however few events it carries. So requests that arrive
+ * while a write is in flight, of any project, go together in the next statement; each caller
+ * still gets its own results, only after its events are durable, and a lone request is written at
+ * once with no added wait.
  *
  * How many statements run at once: small writes queue behind the one in flight (under load they
  * gather into one larger statement, which costs PostgreSQL far less per event than several small
@@ -12,17 +12,10 @@
  * so large batches overlap their round trips.
  */
 import type { Queryable } from '../db/database.ts';
-import { acceptEvents, type AcceptResult } from './accept-events.ts';
+import { GroupCommit, type ItemOutcome } from '../db/group-commit.ts';
+import { acceptEvents, type AcceptResult, type IngestRequest } from './accept-events.ts';
 import type { EventInput } from './event-input.ts';
 import type { ProjectCatalog } from './project-catalog.ts';
-
-interface Waiting {
-  projectId: string;
-  inputs: readonly EventInput[];
-  now: number;
-  resolve(results: AcceptResult[]): void;
-  reject(error: unknown): void;
-}
 
 export interface IngestBatcherOptions {
   /** Statements in flight at once (keep below the connection pool size). */
@@ -36,78 +29,60 @@ export interface IngestBatcherOptions {
 /** Below this many waiting events, a new statement waits for the one in flight instead of starting beside it. */
 export const OVERLAP_MIN_EVENTS = 100;
 
+interface Request extends IngestRequest {
+  now: number;
+}
+
 export class IngestBatcher {
-  #queue: Waiting[] = [];
-  #queuedEvents = 0;
-  #inFlight = 0;
-  readonly #maxInFlight: number;
-  readonly #maxEvents: number;
-  readonly #onWritten?: () => void;
+  readonly #group: GroupCommit<Request, AcceptResult[]>;
 
   constructor(
     private readonly db: Queryable,
     private readonly catalog: ProjectCatalog,
     options: IngestBatcherOptions = {},
   ) {
-    this.#maxInFlight = options.maxInFlight ?? 4;
-    this.#maxEvents = options.maxEvents ?? 1000;
-    this.#onWritten = options.onWritten;
-  }
-
-  accept(projectId: string, inputs: readonly EventInput[], now = Date.now()): Promise<AcceptResult[]> {
-    return new Promise((resolve, reject) => {
-      this.#queue.push({ projectId, inputs, now, resolve, reject });
-      this.#queuedEvents += inputs.length;
-      this.#pump();
+    const maxEvents = options.maxEvents ?? 1000;
+    this.#group = new GroupCommit((requests) => this.#write(requests, options.onWritten), {
+      maxInFlight: options.maxInFlight ?? 4,
+      take(waiting, inFlight) {
+        let queued = 0;
+        for (const r of waiting) queued += r.inputs.length;
+        if (inFlight > 0 && queued < OVERLAP_MIN_EVENTS) return 0; // gather behind the write in flight
+        // Whole requests, in arrival order, up to the event limit (a single large request goes alone).
+        let count = 0;
+        let events = 0;
+        while (count < waiting.length && (count === 0 || events + waiting[count].inputs.length <= maxEvents)) events += waiting[count++].inputs.length;
+        return count;
+      },
     });
   }
 
-  #pump(): void {
-    while (this.#queue.length > 0 && this.#inFlight < this.#maxInFlight) {
-      if (this.#inFlight > 0 && this.#queuedEvents < OVERLAP_MIN_EVENTS) return; // gather behind the write in flight
-      // Whole requests, in arrival order, up to the event limit (a single large request goes alone).
-      const taken: Waiting[] = [];
-      let events = 0;
-      while (this.#queue.length > 0 && (taken.length === 0 || events + this.#queue[0].inputs.length <= this.#maxEvents)) {
-        const next = this.#queue.shift()!;
-        events += next.inputs.length;
-        taken.push(next);
-      }
-      this.#queuedEvents -= events;
-      this.#inFlight++;
-      void this.#write(taken).finally(() => {
-        this.#inFlight--;
-        this.#pump();
-      });
-    }
+  accept(projectId: string, inputs: readonly EventInput[], now = Date.now()): Promise<AcceptResult[]> {
+    return this.#group.submit({ projectId, inputs, now });
   }
 
-  async #write(taken: Waiting[]): Promise<void> {
+  async #write(requests: Request[], onWritten?: () => void): Promise<ItemOutcome<AcceptResult[]>[]> {
     try {
-      const results = await acceptEvents(this.db, this.catalog, taken, { now: taken[0].now });
-      this.#onWritten?.();
-      taken.forEach((w, i) => w.resolve(results[i]));
+      const results = await acceptEvents(this.db, this.catalog, requests, { now: requests[0].now });
+      onWritten?.();
+      return results.map((value) => ({ ok: true, value }));
     } catch (error) {
       // The server refused the statement (so nothing of it was written): one request's problem
       // must not fail the others written with it, so each is tried again on its own. Anything
-      // else (the connection dropped: the write may have committed) is reported as it is.
-      if (taken.length > 1 && isStatementError(error)) return this.#writeEachAlone(taken);
-      for (const w of taken) w.reject(error);
-    }
-  }
-
-  async #writeEachAlone(taken: Waiting[]): Promise<void> {
-    let wrote = false;
-    for (const w of taken) {
-      try {
-        const [results] = await acceptEvents(this.db, this.catalog, [w], { now: w.now });
-        wrote = true;
-        w.resolve(results);
-      } catch (error) {
-        w.reject(error);
+      // else (the connection dropped: the write may have committed) fails them all as it is.
+      if (requests.length === 1 || !isStatementError(error)) throw error;
+      const outcomes: ItemOutcome<AcceptResult[]>[] = [];
+      for (const request of requests) {
+        try {
+          const [value] = await acceptEvents(this.db, this.catalog, [request], { now: request.now });
+          outcomes.push({ ok: true, value });
+        } catch (alone) {
+          outcomes.push({ ok: false, error: alone });
+        }
       }
+      if (outcomes.some((o) => o.ok)) onWritten?.();
+      return outcomes;
     }
-    if (wrote) this.#onWritten?.();
   }
 }
 

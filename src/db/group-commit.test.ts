@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { GroupCommit } from './group-commit.ts';
+
+/** A write that records its groups and finishes when told to. */
+function controlledWrite() {
+  const groups: number[][] = [];
+  const finish: (() => void)[] = [];
+  const write = (items: number[]) => {
+    groups.push(items);
+    return new Promise<{ ok: true; value: number }[]>((resolve) => finish.push(() => resolve(items.map((n) => ({ ok: true, value: n * 10 })))));
+  };
+  return { groups, finish, write };
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('GroupCommit', () => {
+  it('writes a lone item at once and gathers the items that arrive meanwhile into the next write', async () => {
+    const { groups, finish, write } = controlledWrite();
+    const group = new GroupCommit(write, { maxInFlight: 1 });
+    const answers = [1, 2, 3, 4].map((n) => group.submit(n));
+    await tick();
+    expect(groups).toEqual([[1]]);
+    finish[0]();
+    await tick();
+    expect(groups).toEqual([[1], [2, 3, 4]]);
+    finish[1]();
+    expect(await Promise.all(answers)).toEqual([10, 20, 30, 40]);
+  });
+
+  it('lets take() hold items back while a write is in flight, and split them', async () => {
+    const { groups, finish, write } = controlledWrite();
+    const group = new GroupCommit(write, { maxInFlight: 3, take: (waiting, inFlight) => (inFlight > 0 && waiting.length < 3 ? 0 : Math.min(2, waiting.length)) });
+    const answers = [1, 2, 3].map((n) => group.submit(n));
+    await tick();
+    // 1 was written alone; 2 and 3 then waited: fewer than three waiting while a write is in flight.
+    expect(groups).toEqual([[1]]);
+    finish[0]();
+    await tick();
+    expect(groups).toEqual([[1], [2, 3]]);
+    finish[1]();
+    await Promise.all(answers);
+  });
+
+  it('fails every item of a write that throws, and only the item a write says failed', async () => {
+    const thrown = new GroupCommit<number, number>(async () => {
+      throw new Error('connection lost');
+    }, { maxInFlight: 1 });
+    const all = await Promise.allSettled([1, 2].map((n) => thrown.submit(n)));
+    expect(all.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+
+    const partial = new GroupCommit<number, number>(async (items) => items.map((n) => (n === 2 ? { ok: false, error: new Error('two') } : { ok: true, value: n })), { maxInFlight: 1 });
+    const some = await Promise.allSettled([1, 2, 3].map((n) => partial.submit(n)));
+    expect(some.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+  });
+});

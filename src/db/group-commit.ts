@@ -1,0 +1,70 @@
+/**
+ * Group commit: callers submit items one by one; items that arrive while earlier writes are in
+ * flight are written together by the next write, and each caller's promise settles with its own
+ * result once that write is done. A lone item is written at once. Ingest (events) and the
+ * delivery worker (posted messages) both use it: each write statement has a fixed cost (a round
+ * trip, a commit, PostgreSQL's per-statement work) that a group pays once.
+ */
+export interface GroupCommitOptions<T> {
+  /** Writes in flight at once at most. */
+  maxInFlight: number;
+  /**
+   * How many of the waiting items (oldest first) the next write takes, given how many writes are
+   * in flight: at least 1 to start a write now, 0 to wait for one in flight to finish. By default
+   * every waiting item.
+   */
+  take?(waiting: readonly T[], inFlight: number): number;
+}
+
+/** One write's answer for each of its items, in order: a result, or the error of that item alone. */
+export type ItemOutcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
+
+interface Waiting<T, R> {
+  item: T;
+  resolve(value: R): void;
+  reject(error: unknown): void;
+}
+
+export class GroupCommit<T, R> {
+  #waiting: Waiting<T, R>[] = [];
+  #inFlight = 0;
+
+  /** `write` must answer every item; if it throws, every item of that write fails with the error. */
+  constructor(
+    private readonly write: (items: T[]) => Promise<ItemOutcome<R>[]>,
+    private readonly options: GroupCommitOptions<T>,
+  ) {}
+
+  submit(item: T): Promise<R> {
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ item, resolve, reject });
+      this.#pump();
+    });
+  }
+
+  #pump(): void {
+    while (this.#waiting.length > 0 && this.#inFlight < this.options.maxInFlight) {
+      const count = this.options.take ? this.options.take(this.#waiting.map((w) => w.item), this.#inFlight) : this.#waiting.length;
+      if (count <= 0) return;
+      const taken = this.#waiting.splice(0, count);
+      this.#inFlight++;
+      void this.#run(taken).finally(() => {
+        this.#inFlight--;
+        this.#pump();
+      });
+    }
+  }
+
+  async #run(taken: Waiting<T, R>[]): Promise<void> {
+    try {
+      const outcomes = await this.write(taken.map((w) => w.item));
+      taken.forEach((w, i) => {
+        const outcome = outcomes[i];
+        if (outcome.ok) w.resolve(outcome.value);
+        else w.reject(outcome.error);
+      });
+    } catch (error) {
+      for (const w of taken) w.reject(error);
+    }
+  }
+}
