@@ -5,13 +5,17 @@
  * transaction would make PostgreSQL serialise every ingest commit), and coalesced so a burst of
  * writes sends one notification at a time. Both engines also LISTEN: triggers in
  * sql/003_delivery.sql notify when a destination becomes active again or a finished delivery is
- * put back in line, whichever code path (API, CLI, another process) made the change.
+ * put back in line, whichever code path (API, CLI, another process) made the change. Our own
+ * NOTIFY carries this process's mark, so its echo does not wake our workers a second time.
  */
 import type { Database } from '../db/database.ts';
+import { randomBase32 } from '../ids.ts';
 
 const CHANNEL = 'deliveries_ready';
 
 export class DeliverySignal {
+  /** Marks this process's own notifications, which come back to it through LISTEN. */
+  readonly #origin = randomBase32(10);
   #listeners = new Set<() => void>();
   #notifying = false;
   #again = false;
@@ -20,7 +24,11 @@ export class DeliverySignal {
   constructor(private readonly db: Database) {}
 
   async start(): Promise<void> {
-    this.#unlisten = await this.db.listen(CHANNEL, () => this.#emit());
+    // Our own NOTIFY comes back here too; this process's workers were already woken directly, and
+    // waking them again costs a claim round per ingest write for nothing.
+    this.#unlisten = await this.db.listen(CHANNEL, (payload) => {
+      if (payload !== this.#origin) this.#emit();
+    });
   }
 
   async stop(): Promise<void> {
@@ -51,7 +59,7 @@ export class DeliverySignal {
     try {
       do {
         this.#again = false;
-        await this.db.query(`SELECT pg_notify('${CHANNEL}', '')`).catch(() => {});
+        await this.db.query(`SELECT pg_notify('${CHANNEL}', $1)`, [this.#origin], { prepare: 'notify_deliveries_ready' }).catch(() => {});
       } while (this.#again);
     } finally {
       this.#notifying = false;
