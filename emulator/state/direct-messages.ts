@@ -10,27 +10,14 @@ export function openIm(state: EmulatorState, ws: Workspace, botUserId: string, u
   for (const ch of ws.channelOrder) {
     if (ch.kind === 'im' && ch.imUserId === user.id && ch.members.has(botUserId)) return { channel: ch, created: false };
   }
-  const channel: Channel = {
+  const channel = addConversation(state, ws, botUserId, {
     id: state.ids.next('D'),
-    teamId: ws.id,
     name: user.name,
     kind: 'im',
-    isArchived: false,
-    isGeneral: false,
-    deleted: false,
-    created: state.nowSeconds(),
-    creator: botUserId,
-    topic: '',
     purpose: '',
     members: new Set([botUserId, user.id]),
     imUserId: user.id,
-    messages: new Map(),
-    timeline: [],
-    ephemeral: [],
-  };
-  ws.channels.set(channel.id, channel);
-  ws.channelOrder.push(channel);
-  state.changed();
+  });
   return { channel, created: true };
 }
 
@@ -40,19 +27,32 @@ export function openMpim(state: EmulatorState, ws: Workspace, botUserId: string,
   for (const ch of ws.channelOrder) {
     if (ch.kind === 'mpim' && ch.members.size === wanted.size && [...wanted].every((m) => ch.members.has(m))) return { channel: ch, created: false };
   }
-  const channel: Channel = {
+  const channel = addConversation(state, ws, botUserId, {
     id: state.ids.next('C'),
-    teamId: ws.id,
     name: `mpdm-${people.map((u) => u.name).join('--')}-1`,
     kind: 'mpim',
+    purpose: `Group messaging with: ${people.map((u) => `@${u.name}`).join(' ')}`,
+    members: wanted,
+  });
+  return { channel, created: true };
+}
+
+/** Stores a new conversation the bot opened, with no messages yet. */
+function addConversation(
+  state: EmulatorState,
+  ws: Workspace,
+  botUserId: string,
+  fields: Pick<Channel, 'id' | 'name' | 'kind' | 'purpose' | 'members'> & Partial<Pick<Channel, 'imUserId'>>,
+): Channel {
+  const channel: Channel = {
+    ...fields,
+    teamId: ws.id,
     isArchived: false,
     isGeneral: false,
     deleted: false,
     created: state.nowSeconds(),
     creator: botUserId,
     topic: '',
-    purpose: `Group messaging with: ${people.map((u) => `@${u.name}`).join(' ')}`,
-    members: wanted,
     messages: new Map(),
     timeline: [],
     ephemeral: [],
@@ -60,5 +60,5 @@ export function openMpim(state: EmulatorState, ws: Workspace, botUserId: string,
   ws.channels.set(channel.id, channel);
   ws.channelOrder.push(channel);
   state.changed();
-  return { channel, created: true };
+  return channel;
 }

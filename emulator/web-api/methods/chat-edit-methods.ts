@@ -5,7 +5,7 @@
  * 4,000 characters is msg_too_long ("The text field cannot exceed 4,000 characters" [D-UPD]).
  */
 import { deleteMessage, findMessage, updateMessage } from '../../state/message-store.ts';
-import type { Message } from '../../state/model.ts';
+import type { Channel, Message } from '../../state/model.ts';
 import { messageJson } from '../message-json.ts';
 import { readAttachments, readBlocks, readMetadata, textLength } from '../read-message-content.ts';
 import { callerUserId, resolveChannel } from '../resolve-channel.ts';
@@ -20,15 +20,21 @@ function isAuthor(ctx: MethodContext, message: Message): boolean {
   return message.userId === callerUserId(ctx) && !message.botId;
 }
 
+/** The message named by `channel` and `ts`, which must be the caller's own (else `notAuthor`). */
+function ownMessage(ctx: MethodContext, notAuthor: string): { channel: Channel; message: Message } {
+  const channel = resolveChannel(ctx, ctx.args.string('channel'));
+  const ts = ctx.args.string('ts');
+  const message = ts ? findMessage(channel, ts) : undefined;
+  if (!message) throw new SlackApiError('message_not_found');
+  if (!isAuthor(ctx, message)) throw new SlackApiError(notAuthor);
+  return { channel, message };
+}
+
 export const chatUpdate: WebApiMethod = {
   auth: MethodAuth.token,
   scopes: ['chat:write'],
   handler(ctx) {
-    const channel = resolveChannel(ctx, ctx.args.string('channel'));
-    const ts = ctx.args.string('ts');
-    const message = ts ? findMessage(channel, ts) : undefined;
-    if (!message) throw new SlackApiError('message_not_found');
-    if (!isAuthor(ctx, message)) throw new SlackApiError('cant_update_message');
+    const { channel, message } = ownMessage(ctx, 'cant_update_message');
     if (channel.isArchived) throw new SlackApiError('is_inactive');
     const text = ctx.args.string('text') ?? ctx.args.string('markdown_text');
     const blocks = readBlocks(ctx.args);
@@ -46,11 +52,7 @@ export const chatDelete: WebApiMethod = {
   auth: MethodAuth.token,
   scopes: ['chat:write'],
   handler(ctx) {
-    const channel = resolveChannel(ctx, ctx.args.string('channel'));
-    const ts = ctx.args.string('ts');
-    const message = ts ? findMessage(channel, ts) : undefined;
-    if (!message) throw new SlackApiError('message_not_found');
-    if (!isAuthor(ctx, message)) throw new SlackApiError('cant_delete_message');
+    const { channel, message } = ownMessage(ctx, 'cant_delete_message');
     deleteMessage(ctx.state, message);
     return { channel: channel.id, ts: message.ts };
   },
