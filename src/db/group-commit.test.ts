@@ -42,6 +42,22 @@ describe('GroupCommit', () => {
     await Promise.all(answers);
   });
 
+  it('never holds items back with nothing in flight, and looks again while a slow write holds them', async () => {
+    const { groups, finish, write } = controlledWrite();
+    const group = new GroupCommit(write, { maxInFlight: 2, recheckMs: 5, take: (_waiting, inFlight, oldestWaitMs) => (inFlight > 0 && oldestWaitMs < 30 ? 0 : 1) });
+    const first = group.submit(1); // nothing in flight: written at once
+    await tick();
+    expect(groups).toEqual([[1]]);
+    const second = group.submit(2); // held behind the first, which does not finish...
+    await tick();
+    expect(groups).toEqual([[1]]);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(groups).toEqual([[1], [2]]); // ...so after the hold it went beside it
+    finish[1]();
+    finish[0]();
+    expect(await Promise.all([first, second])).toEqual([10, 20]);
+  });
+
   it('fails every item of a write that throws, and only the item a write says failed', async () => {
     const thrown = new GroupCommit<number, number>(async () => {
       throw new Error('connection lost');

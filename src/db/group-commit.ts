@@ -10,10 +10,13 @@ export interface GroupCommitOptions<T> {
   maxInFlight: number;
   /**
    * How many of the waiting items (oldest first) the next write takes, given how many writes are
-   * in flight: at least 1 to start a write now, 0 to wait for one in flight to finish. By default
-   * every waiting item.
+   * in flight and how long the oldest item has waited: at least 1 to start a write now, 0 to hold
+   * them back while writes are in flight (with none in flight every waiting item goes). By
+   * default every waiting item.
    */
-  take?(waiting: readonly T[], inFlight: number): number;
+  take?(waiting: readonly T[], inFlight: number, oldestWaitMs: number): number;
+  /** While take() holds items back, it is asked again after this long, even if no write finishes. */
+  recheckMs?: number;
 }
 
 /** One write's answer for each of its items, in order: a result, or the error of that item alone. */
@@ -21,6 +24,7 @@ export type ItemOutcome<R> = { ok: true; value: R } | { ok: false; error: unknow
 
 interface Waiting<T, R> {
   item: T;
+  since: number;
   resolve(value: R): void;
   reject(error: unknown): void;
 }
@@ -28,6 +32,7 @@ interface Waiting<T, R> {
 export class GroupCommit<T, R> {
   #waiting: Waiting<T, R>[] = [];
   #inFlight = 0;
+  #recheck?: NodeJS.Timeout;
 
   /** `write` must answer every item; if it throws, every item of that write fails with the error. */
   constructor(
@@ -37,15 +42,25 @@ export class GroupCommit<T, R> {
 
   submit(item: T): Promise<R> {
     return new Promise((resolve, reject) => {
-      this.#waiting.push({ item, resolve, reject });
+      this.#waiting.push({ item, since: performance.now(), resolve, reject });
       this.#pump();
     });
   }
 
   #pump(): void {
     while (this.#waiting.length > 0 && this.#inFlight < this.options.maxInFlight) {
-      const count = this.options.take ? this.options.take(this.#waiting.map((w) => w.item), this.#inFlight) : this.#waiting.length;
-      if (count <= 0) return;
+      let count = this.options.take
+        ? this.options.take(this.#waiting.map((w) => w.item), this.#inFlight, performance.now() - this.#waiting[0].since)
+        : this.#waiting.length;
+      if (count <= 0 && this.#inFlight > 0) {
+        // Held back behind the writes in flight; look again soon in case they are slow (a lock).
+        this.#recheck ??= setTimeout(() => {
+          this.#recheck = undefined;
+          this.#pump();
+        }, this.options.recheckMs ?? 10).unref();
+        return;
+      }
+      if (count <= 0) count = this.#waiting.length; // nothing in flight: never hold anything back
       const taken = this.#waiting.splice(0, count);
       this.#inFlight++;
       void this.#run(taken).finally(() => {

@@ -127,7 +127,8 @@ export async function recordOutcome(
     await tx.query(
       `INSERT INTO delivery_attempts (id, project_id, delivery_id, destination_id, attempt, worker, started_at, latency_ms, request,
          http_status, response, outcome, error, slack_channel, slack_ts)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15
+       WHERE EXISTS (SELECT 1 FROM deliveries WHERE id = $3)`,
       [
         newId('att'), delivery.projectId, delivery.id, delivery.destinationId, delivery.attempts, workerId, startedAt, report.latencyMs,
         JSON.stringify(report.request), report.httpStatus ?? null, report.response === undefined ? null : JSON.stringify(report.response),

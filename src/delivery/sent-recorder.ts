@@ -10,7 +10,8 @@
  * ('lost_claim'); a failed statement fails every caller in it, and each retries on its own.
  */
 import type { Queryable } from '../db/database.ts';
-import { GroupCommit } from '../db/group-commit.ts';
+import { isRefusedStatement } from '../db/database-errors.ts';
+import { GroupCommit, type ItemOutcome } from '../db/group-commit.ts';
 import { newId } from '../ids.ts';
 import type { ClaimedDelivery } from './claim-deliveries.ts';
 import type { DeliveryReport } from './send-delivery.ts';
@@ -30,9 +31,25 @@ export class SentRecorder {
   readonly #group: GroupCommit<SentRecord, 'sent' | 'lost_claim'>;
 
   constructor(db: { query: Queryable['query'] }, workerId: string) {
-    this.#group = new GroupCommit(async (records) => {
-      const owned = await recordSentMany(db, workerId, records);
-      return records.map((r) => ({ ok: true, value: owned.has(r.delivery.id) ? 'sent' : 'lost_claim' }));
+    const outcome = (owned: Set<string>, r: SentRecord) => (owned.has(r.delivery.id) ? 'sent' : 'lost_claim') as 'sent' | 'lost_claim';
+    this.#group = new GroupCommit(async (records): Promise<ItemOutcome<'sent' | 'lost_claim'>[]> => {
+      try {
+        const owned = await recordSentMany(db, workerId, records);
+        return records.map((r) => ({ ok: true, value: outcome(owned, r) }));
+      } catch (error) {
+        // Refused (so rolled back): one record's problem must not hold up the others' lines,
+        // so each is written on its own. A lost connection fails them all (each retries).
+        if (records.length === 1 || !isRefusedStatement(error)) throw error;
+        const outcomes: ItemOutcome<'sent' | 'lost_claim'>[] = [];
+        for (const r of records) {
+          try {
+            outcomes.push({ ok: true, value: outcome(await recordSentMany(db, workerId, [r]), r) });
+          } catch (alone) {
+            outcomes.push({ ok: false, error: alone });
+          }
+        }
+        return outcomes;
+      }
     }, { maxInFlight: MAX_IN_FLIGHT });
   }
 
@@ -71,7 +88,10 @@ export async function recordSentMany(db: { query: Queryable['query'] }, workerId
     };
   });
   // Rows travel as one JSON document (parsed by PostgreSQL in C). Pacing rows are locked in key
-  // order, as claims lock them one destination at a time, so two workers never deadlock on them.
+  // order, so two recorders never deadlock on them. A claim locks its own destinations' rows in
+  // its own order; the two meet only when a deliver_at delivery of a destination is claimed while
+  // another of its messages is being recorded, and PostgreSQL then refuses one (40P01), which is
+  // tried again like any refused statement.
   const { rows: settled } = await db.query<{ id: string }>(
     `WITH input AS MATERIALIZED (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(delivery_id text, destination_id text, project_id text, subject text,
@@ -104,6 +124,7 @@ export async function recordSentMany(db: { query: Queryable['query'] }, workerId
        SELECT i.attempt_id, i.project_id, i.delivery_id, i.destination_id, i.attempt, $2, i.started_at, i.latency_ms, i.request,
          i.http_status, i.response, 'sent', NULL, i.channel, i.ts
        FROM input i
+       WHERE EXISTS (SELECT 1 FROM deliveries d WHERE d.id = i.delivery_id) -- gone (deleted with its destination): nothing to log against
      )
      SELECT id FROM settled`,
     [JSON.stringify(rows), workerId],
@@ -136,7 +157,8 @@ async function recordSentOne(db: { query: Queryable['query'] }, workerId: string
      ), attempt AS (
        INSERT INTO delivery_attempts (id, project_id, delivery_id, destination_id, attempt, worker, started_at, latency_ms, request,
          http_status, response, outcome, error, slack_channel, slack_ts)
-       VALUES ($11, $7, $1, $5, $12, $2, $13, $14, $15, $16, $17, 'sent', NULL, $3, $4)
+       SELECT $11, $7, $1, $5, $12, $2, $13, $14, $15, $16, $17, 'sent', NULL, $3, $4
+       WHERE EXISTS (SELECT 1 FROM deliveries WHERE id = $1)
      )
      SELECT id FROM settled`,
     [

@@ -6,6 +6,7 @@
  * repeated call return the first result and create nothing.
  */
 import type { Queryable } from '../db/database.ts';
+import { isRefusedStatement } from '../db/database-errors.ts';
 import { SwitchboardError, ValidationError } from '../errors.ts';
 import type { SubjectAction } from '../event-types/event-type-definition.ts';
 import type { EventType } from '../event-types/event-type-store.ts';
@@ -98,6 +99,16 @@ export interface AcceptOptions {
 export interface IngestRequest {
   projectId: string;
   inputs: readonly EventInput[];
+  /** When the call arrived (ids, deliver_at limits); the write's own time by default. */
+  now?: number;
+}
+
+/** Errors of write statements the database refused (rolled back: nothing of them was written). */
+const refusedWrites = new WeakSet<object>();
+
+/** Whether acceptEvents failed because the database refused its write, so nothing was written. */
+export function isRefusedWrite(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && refusedWrites.has(error);
 }
 
 /**
@@ -112,7 +123,7 @@ export async function acceptEvents(
   options: AcceptOptions = {},
 ): Promise<AcceptResult[][]> {
   const now = options.now ?? Date.now();
-  const items = requests.flatMap((r) => r.inputs.map((input) => ({ projectId: r.projectId, input })));
+  const items = requests.flatMap((r) => r.inputs.map((input) => ({ projectId: r.projectId, input, at: r.now ?? now })));
   const projects = new Map<string, ProjectSnapshot>();
   for (const id of new Set(requests.map((r) => r.projectId))) projects.set(id, await catalog.get(id, now));
   const types = new Map<string, EventType | undefined>();
@@ -125,7 +136,7 @@ export async function acceptEvents(
   const prepared: Prepared[] = [];
   const firstByKey = new Map<string, number>(); // a key used again in the same write is a replay of its first use
   const sameAs = new Map<number, number>();
-  items.forEach(({ projectId, input }, index) => {
+  items.forEach(({ projectId, input, at }, index) => {
     if (input.key !== undefined) {
       const first = firstByKey.get(`${projectId}\0${input.key}`);
       if (first !== undefined) {
@@ -135,13 +146,19 @@ export async function acceptEvents(
       firstByKey.set(`${projectId}\0${input.key}`, index);
     }
     try {
-      prepared.push(prepare(index, projectId, input, types.get(`${projectId}\0${input.type}`), projects.get(projectId)!, now));
+      prepared.push(prepare(index, projectId, input, types.get(`${projectId}\0${input.type}`), projects.get(projectId)!, at));
     } catch (error) {
       results[index] = reject(error);
     }
   });
 
-  const written = await writeEvents(db, prepared);
+  let written: Map<string, WrittenRow>;
+  try {
+    written = await writeEvents(db, prepared);
+  } catch (error) {
+    if (isRefusedStatement(error)) refusedWrites.add(error as object);
+    throw error;
+  }
   const existing = await findReplays(db, prepared.filter((p) => !written.has(p.id)));
   for (const p of prepared) {
     const row = written.get(p.id);

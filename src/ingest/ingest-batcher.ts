@@ -8,12 +8,12 @@
  *
  * How many statements run at once: small writes queue behind the one in flight (under load they
  * gather into one larger statement, which costs PostgreSQL far less per event than several small
- * ones); a group of at least OVERLAP_MIN_EVENTS starts beside those in flight, up to maxInFlight,
- * so large batches overlap their round trips.
+ * ones), for MAX_HOLD_MS at most; a group of at least OVERLAP_MIN_EVENTS starts beside those in
+ * flight at once, up to maxInFlight, so large batches overlap their round trips.
  */
 import type { Queryable } from '../db/database.ts';
 import { GroupCommit, type ItemOutcome } from '../db/group-commit.ts';
-import { acceptEvents, type AcceptResult, type IngestRequest } from './accept-events.ts';
+import { acceptEvents, isRefusedWrite, type AcceptResult, type IngestRequest } from './accept-events.ts';
 import type { EventInput } from './event-input.ts';
 import type { ProjectCatalog } from './project-catalog.ts';
 
@@ -24,17 +24,17 @@ export interface IngestBatcherOptions {
   maxEvents?: number;
   /** Called after a write committed (wakes the delivery workers). */
   onWritten?: () => void;
+  /** How long small writes wait behind one in flight at most (default MAX_HOLD_MS). */
+  maxHoldMs?: number;
 }
 
-/** Below this many waiting events, a new statement waits for the one in flight instead of starting beside it. */
+/** Below this many waiting events, a new statement waits for the one in flight instead of starting beside it... */
 export const OVERLAP_MIN_EVENTS = 100;
-
-interface Request extends IngestRequest {
-  now: number;
-}
+/** ...but not longer than this: a write held up (by a lock, say) must not hold up everybody's. */
+export const MAX_HOLD_MS = 20;
 
 export class IngestBatcher {
-  readonly #group: GroupCommit<Request, AcceptResult[]>;
+  readonly #group: GroupCommit<IngestRequest, AcceptResult[]>;
 
   constructor(
     private readonly db: Queryable,
@@ -42,12 +42,14 @@ export class IngestBatcher {
     options: IngestBatcherOptions = {},
   ) {
     const maxEvents = options.maxEvents ?? 1000;
+    const maxHoldMs = options.maxHoldMs ?? MAX_HOLD_MS;
     this.#group = new GroupCommit((requests) => this.#write(requests, options.onWritten), {
       maxInFlight: options.maxInFlight ?? 4,
-      take(waiting, inFlight) {
+      recheckMs: maxHoldMs / 2,
+      take(waiting, inFlight, oldestWaitMs) {
         let queued = 0;
         for (const r of waiting) queued += r.inputs.length;
-        if (inFlight > 0 && queued < OVERLAP_MIN_EVENTS) return 0; // gather behind the write in flight
+        if (inFlight > 0 && queued < OVERLAP_MIN_EVENTS && oldestWaitMs < maxHoldMs) return 0; // gather behind the write in flight
         // Whole requests, in arrival order, up to the event limit (a single large request goes alone).
         let count = 0;
         let events = 0;
@@ -61,20 +63,21 @@ export class IngestBatcher {
     return this.#group.submit({ projectId, inputs, now });
   }
 
-  async #write(requests: Request[], onWritten?: () => void): Promise<ItemOutcome<AcceptResult[]>[]> {
+  async #write(requests: IngestRequest[], onWritten?: () => void): Promise<ItemOutcome<AcceptResult[]>[]> {
     try {
-      const results = await acceptEvents(this.db, this.catalog, requests, { now: requests[0].now });
+      const results = await acceptEvents(this.db, this.catalog, requests);
       onWritten?.();
       return results.map((value) => ({ ok: true, value }));
     } catch (error) {
-      // The server refused the statement (so nothing of it was written): one request's problem
-      // must not fail the others written with it, so each is tried again on its own. Anything
-      // else (the connection dropped: the write may have committed) fails them all as it is.
-      if (requests.length === 1 || !isStatementError(error)) throw error;
+      // The database refused the write statement (so nothing of it was written): one request's
+      // problem must not fail the others written with it, so each is tried again on its own.
+      // Anything else (the connection dropped, or a read after the commit failed: the events may
+      // be written) fails them all as it is, never writing anything twice.
+      if (requests.length === 1 || !isRefusedWrite(error)) throw error;
       const outcomes: ItemOutcome<AcceptResult[]>[] = [];
       for (const request of requests) {
         try {
-          const [value] = await acceptEvents(this.db, this.catalog, [request], { now: request.now });
+          const [value] = await acceptEvents(this.db, this.catalog, [request]);
           outcomes.push({ ok: true, value });
         } catch (alone) {
           outcomes.push({ ok: false, error: alone });
@@ -84,10 +87,4 @@ export class IngestBatcher {
       return outcomes;
     }
   }
-}
-
-/** An error PostgreSQL answered for a statement (it has a SQLSTATE), not a lost connection. */
-function isStatementError(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith('08') && !code.startsWith('57');
 }

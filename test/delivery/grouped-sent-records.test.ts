@@ -20,6 +20,7 @@ describe.each(databaseKinds)('recording posted messages in groups on %s', (kind)
   let gw: TestGateway;
   let project: Project;
   let claimed: ClaimedDelivery[];
+  let extraTypes = 0;
 
   beforeAll(async () => {
     gw = await createTestGateway(kind, { allowedWebhookOrigins: [ORIGIN] });
@@ -30,6 +31,18 @@ describe.each(databaseKinds)('recording posted messages in groups on %s', (kind)
     expect(claimed).toHaveLength(DESTINATIONS);
   });
   afterAll(async () => gw?.close());
+
+  /** Sends one event to `n` new destinations and claims their deliveries as worker-a. */
+  async function claimAfterSending(n: number): Promise<ClaimedDelivery[]> {
+    const type = `ops.more${++extraTypes}`;
+    const res = await gw.call('PUT', `/v1/event-types/${type}`, { key: project.key, body: { template: { text: 'more' } } });
+    expect(res.status).toBe(200);
+    for (let i = 0; i < n; i++) await webhookDestination(gw, project, `${type}-${i}`, `${ORIGIN}/services/T0A/B0X${extraTypes}${i}/secretx`, [type]);
+    await sendNumbered(gw, project, 1, 1, type);
+    const got = await claimDeliveries(gw.ctx.db, 'worker-a', 100, relaxed);
+    expect(got).toHaveLength(n);
+    return got;
+  }
 
   it('settles each owned delivery, logs every attempt, and leaves a delivery another worker took alone', async () => {
     // The last one was released and re-claimed by another worker meanwhile (e.g. after a stall).
@@ -97,6 +110,36 @@ describe.each(databaseKinds)('recording posted messages in groups on %s', (kind)
     const ahead = new Map(paced.rows.map((r) => [r.key, Number(r.ahead_ms)]));
     for (const c of claimed.slice(0, -1)) expect(ahead.get(`dst:${c.destinationId}`)).toBeGreaterThan(50_000);
     expect(ahead.get(`dst:${stolen.destinationId}`) ?? 0).toBeLessThan(50_000);
+  });
+
+  it('writes the others on their own when the database refuses a group for one record', async () => {
+    const more = await claimAfterSending(3);
+    const [bad, ...good] = more;
+    const refusing: { query: Queryable['query'] } = {
+      query: (sql, params, options) =>
+        JSON.stringify(params).includes(bad.id) ? Promise.reject(Object.assign(new Error('refused'), { code: '23514', severity: 'ERROR' })) : gw.ctx.db.query(sql, params, options),
+    };
+    const report = { outcome: { kind: 'sent' as const, channel: 'C1', ts: '1.2' }, request: {}, latencyMs: 1 };
+    // Two go at once, alone; the next three (the refused one among them) are written together.
+    const leads = await claimAfterSending(2);
+    const statements: string[] = [];
+    const counted: { query: Queryable['query'] } = { query: (sql, params, options) => (statements.push(sql), refusing.query(sql, params, options)) };
+    const recorder = new SentRecorder(counted, 'worker-a');
+    const results = await Promise.allSettled([...leads, bad, ...good].map((delivery) => recorder.record({ delivery, report, startedAt: new Date() })));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect(statements).toHaveLength(2 + 1 + 3); // two alone, the refused group, then each of its three alone
+    const { rows } = await gw.ctx.db.query<{ id: string; status: string }>('SELECT id, status FROM deliveries WHERE id = ANY($1)', [[...leads, ...more].map((d) => d.id)]);
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.status]))).toEqual({
+      [leads[0].id]: 'sent', [leads[1].id]: 'sent', [bad.id]: 'sending', [good[0].id]: 'sent', [good[1].id]: 'sent',
+    });
+  });
+
+  it('answers lost_claim, not an error, for a delivery deleted while it was being sent', async () => {
+    const [gone] = await claimAfterSending(1);
+    await gw.ctx.db.query('DELETE FROM deliveries WHERE id = $1', [gone.id]);
+    const recorder = new SentRecorder(gw.ctx.db, 'worker-a');
+    const report = { outcome: { kind: 'sent' as const, channel: 'C1', ts: '1.3' }, request: {}, latencyMs: 1 };
+    expect(await recorder.record({ delivery: gone, report, startedAt: new Date() })).toBe('lost_claim');
   });
 
   it('fails every caller of a statement that fails, so each can try again', async () => {

@@ -55,7 +55,7 @@ describe.each(databaseKinds)('ingest group commit on %s', (kind) => {
 
   it('writes concurrent requests of different projects together, and answers each with its own events', async () => {
     const { watched, seen } = watchedDatabase(gw.ctx.db, 20);
-    const batcher = new IngestBatcher(watched, gw.ctx.catalog);
+    const batcher = new IngestBatcher(watched, gw.ctx.catalog, { maxHoldMs: 10_000 });
     const calls = projects.flatMap((p) => [1, 2, 3, 4].map((n) => ({ project: p, n, answer: batcher.accept(p.id, [deploy(p.id, n)]) })));
     for (const call of calls) {
       const [result] = await call.answer;
@@ -100,6 +100,28 @@ describe.each(databaseKinds)('ingest group commit on %s', (kind) => {
     expect(seen).toMatchObject({ writes: 2, maxInFlight: 2 });
   });
 
+  it('does not hold small writes for long behind a write that is stuck (on a lock, say)', async () => {
+    // The first write waits until released; anything written meanwhile went beside it.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let writes = 0;
+    const stuck: Queryable = {
+      exec: (sql) => gw.ctx.db.exec(sql),
+      async query(sql, params, options) {
+        if (sql.includes('INSERT INTO events') && writes++ === 0) await gate;
+        return gw.ctx.db.query(sql, params, options);
+      },
+    };
+    const batcher = new IngestBatcher(stuck, gw.ctx.catalog, { maxHoldMs: 20 });
+    let slowDone = false;
+    const slow = batcher.accept(projects[0].id, [deploy('a', 50)]).then((r) => ((slowDone = true), r));
+    const [quick] = await batcher.accept(projects[1].id, [deploy('b', 51)]);
+    expect(quick.ok).toBe(true);
+    expect(slowDone).toBe(false);
+    release();
+    expect((await slow)[0].ok).toBe(true);
+  });
+
   /** The gateway's database, refusing (with `code`) any ingest write that carries a "doomed" event. */
   function refusingDatabase(code: string) {
     const { watched, seen } = watchedDatabase(gw.ctx.db, 20);
@@ -108,7 +130,7 @@ describe.each(databaseKinds)('ingest group commit on %s', (kind) => {
       query(sql, params, options) {
         if (sql.includes('INSERT INTO events') && JSON.stringify(params).includes('doomed')) {
           seen.writes++;
-          return Promise.reject(Object.assign(new Error('refused'), { code }));
+          return Promise.reject(Object.assign(new Error('refused'), { code, severity: code.startsWith('08') ? undefined : 'ERROR' }));
         }
         return watched.query(sql, params, options);
       },
@@ -118,7 +140,7 @@ describe.each(databaseKinds)('ingest group commit on %s', (kind) => {
 
   it('writes the others when the database refuses one request of a group', async () => {
     const { refusing } = refusingDatabase('23514'); // check_violation: the statement was rolled back
-    const batcher = new IngestBatcher(refusing, gw.ctx.catalog);
+    const batcher = new IngestBatcher(refusing, gw.ctx.catalog, { maxHoldMs: 10_000 });
     const first = batcher.accept(projects[2].id, [deploy('c', 30)]); // in flight; the next three gather
     const grouped = [
       batcher.accept(projects[0].id, [deploy('a', 31)]),
@@ -131,9 +153,30 @@ describe.each(databaseKinds)('ingest group commit on %s', (kind) => {
     expect(written.rows.map((r) => r.v)).toEqual(['v30', 'v31', 'v33']);
   });
 
+  it('does not write a group again when a read after its commit fails', async () => {
+    const first = await new IngestBatcher(gw.ctx.db, gw.ctx.catalog).accept(projects[0].id, [deploy('a', 60, 'release-60')]);
+    expect(first[0].ok).toBe(true);
+    // The write commits; looking up the earlier event of a replayed key then fails.
+    const { watched } = watchedDatabase(gw.ctx.db, 20);
+    const failingRead: Queryable = {
+      exec: watched.exec,
+      query(sql, params, options) {
+        if (sql.startsWith('SELECT id, idempotency_key FROM events')) return Promise.reject(Object.assign(new Error('too many connections'), { code: '53300', severity: 'FATAL' }));
+        return watched.query(sql, params, options);
+      },
+    };
+    const batcher = new IngestBatcher(failingRead, gw.ctx.catalog, { maxHoldMs: 10_000 });
+    const lead = batcher.accept(projects[2].id, [deploy('c', 61)]);
+    const grouped = [batcher.accept(projects[0].id, [deploy('a', 62)]), batcher.accept(projects[0].id, [deploy('a', 60, 'release-60')])];
+    const settled = await Promise.allSettled([lead, ...grouped]);
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+    const written = await gw.ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM events WHERE data->>'version' = 'v62'`);
+    expect(written.rows[0].n).toBe(1); // written once, not again request by request
+  });
+
   it('does not write a group again when the connection was lost (it may have committed)', async () => {
     const { refusing, seen } = refusingDatabase('08006'); // connection_failure
-    const batcher = new IngestBatcher(refusing, gw.ctx.catalog);
+    const batcher = new IngestBatcher(refusing, gw.ctx.catalog, { maxHoldMs: 10_000 });
     const first = batcher.accept(projects[2].id, [deploy('c', 40)]);
     const grouped = [batcher.accept(projects[0].id, [deploy('a', 41)]), batcher.accept(projects[1].id, [deploy('doomed', 42)])];
     const settled = await Promise.allSettled([first, ...grouped]);
