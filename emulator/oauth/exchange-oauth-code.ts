@@ -14,15 +14,8 @@ import { addWebhook, installApp } from '../state/workspace-setup.ts';
 
 export const CODE_LIFETIME_MS = 10 * 60 * 1000;
 
-export interface CodeRequest {
-  appId: string;
-  teamId: string;
-  userId: string;
-  scopes: string[];
-  userScopes: string[];
-  redirectUri?: string;
-  webhookChannelId?: string;
-}
+/** What the consent page asks a code for: everything a code holds but the code itself and its use. */
+export type CodeRequest = Omit<OAuthCode, 'code' | 'issuedAt' | 'used'>;
 
 export function issueOAuthCode(state: EmulatorState, request: CodeRequest): OAuthCode {
   const code: OAuthCode = {

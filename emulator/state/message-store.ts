@@ -13,14 +13,8 @@ export interface MessageContent {
   metadata?: unknown;
 }
 
-export interface Poster {
-  userId: string;
-  botId?: string;
-  appId?: string;
-  username?: string;
-  iconEmoji?: string;
-  iconUrl?: string;
-}
+/** Who a message is from, as a message stores it. */
+export type Poster = Pick<Message, 'userId' | 'botId' | 'appId' | 'username' | 'iconEmoji' | 'iconUrl'>;
 
 export interface PostOptions {
   threadTs?: string;

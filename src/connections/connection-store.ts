@@ -7,7 +7,7 @@ import type { Database, Queryable } from '../db/database.ts';
 import { ConflictError, NotFoundError, SwitchboardError, ValidationError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Keyring } from '../secrets/keyring.ts';
-import { maskSecret } from '../secrets/mask-secret.ts';
+import { tokenColumns, type IssuedTokens } from '../oauth/installation-tokens.ts';
 import { createWebClient } from '../slack/create-web-client.ts';
 import { resumeConnectionDestinations } from './connection-status.ts';
 
@@ -90,7 +90,7 @@ export async function saveConnection(
   keyring: Keyring,
   projectId: string,
   who: TokenIdentity,
-  tokens: { botToken: string; refreshToken?: string; expiresAt?: Date; refreshDueAt?: Date },
+  tokens: IssuedTokens,
 ): Promise<Connection> {
   const { rows } = await db.query<Connection>(
     `INSERT INTO connections (id, project_id, team_id, team_name, enterprise_id, bot_user_id, app_id, scopes,
@@ -112,11 +112,7 @@ export async function saveConnection(
       who.botUserId,
       who.appId,
       who.scopes,
-      keyring.encrypt(tokens.botToken),
-      maskSecret(tokens.botToken),
-      tokens.refreshToken ? keyring.encrypt(tokens.refreshToken) : null,
-      tokens.expiresAt ?? null,
-      tokens.refreshDueAt ?? tokens.expiresAt ?? null,
+      ...tokenColumns(keyring, tokens),
     ],
   );
   return rows[0];

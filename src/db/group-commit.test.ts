@@ -7,7 +7,7 @@ function controlledWrite() {
   const finish: (() => void)[] = [];
   const write = (items: number[]) => {
     groups.push(items);
-    return new Promise<{ ok: true; value: number }[]>((resolve) => finish.push(() => resolve(items.map((n) => ({ ok: true, value: n * 10 })))));
+    return new Promise<number[]>((resolve) => finish.push(() => resolve(items.map((n) => n * 10))));
   };
   return { groups, finish, write };
 }
@@ -58,15 +58,23 @@ describe('GroupCommit', () => {
     expect(await Promise.all([first, second])).toEqual([10, 20]);
   });
 
-  it('fails every item of a write that throws, and only the item a write says failed', async () => {
-    const thrown = new GroupCommit<number, number>(async () => {
-      throw new Error('connection lost');
-    }, { maxInFlight: 1 });
-    const all = await Promise.allSettled([1, 2].map((n) => thrown.submit(n)));
-    expect(all.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+  it('fails every item of a write that throws, unless it was refused: then each item is written alone', async () => {
+    // Each test submits 1, 2, 3 at once: 1 is written alone, then 2 and 3 together (2 is the bad one).
+    const writes: number[][] = [];
+    const write = async (items: number[]) => {
+      writes.push(items);
+      if (items.includes(2)) throw Object.assign(new Error('two'), { refused: true });
+      return items;
+    };
+    const lost = new GroupCommit<number, number>(write, { maxInFlight: 1 }); // nothing says "refused"
+    const all = await Promise.allSettled([1, 2, 3].map((n) => lost.submit(n)));
+    expect(all.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+    expect(writes).toEqual([[1], [2, 3]]);
 
-    const partial = new GroupCommit<number, number>(async (items) => items.map((n) => (n === 2 ? { ok: false, error: new Error('two') } : { ok: true, value: n })), { maxInFlight: 1 });
-    const some = await Promise.allSettled([1, 2, 3].map((n) => partial.submit(n)));
+    writes.length = 0;
+    const refused = new GroupCommit<number, number>(write, { maxInFlight: 1, refused: (e) => (e as { refused?: boolean }).refused === true });
+    const some = await Promise.allSettled([1, 2, 3].map((n) => refused.submit(n)));
     expect(some.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(writes).toEqual([[1], [2, 3], [2], [3]]);
   });
 });

@@ -17,10 +17,13 @@ export interface GroupCommitOptions<T> {
   take?(waiting: readonly T[], inFlight: number, oldestWaitMs: number): number;
   /** While take() holds items back, it is asked again after this long, even if no write finishes. */
   recheckMs?: number;
+  /**
+   * Whether a failed write of several items wrote none of them (the database refused it), so
+   * that each item is written again on its own: one item's problem then fails only that item.
+   * Without it, or when it says no (the write may have committed), every item fails.
+   */
+  refused?(error: unknown): boolean;
 }
-
-/** One write's answer for each of its items, in order: a result, or the error of that item alone. */
-export type ItemOutcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
 
 interface Waiting<T, R> {
   item: T;
@@ -34,9 +37,9 @@ export class GroupCommit<T, R> {
   #inFlight = 0;
   #recheck?: NodeJS.Timeout;
 
-  /** `write` must answer every item; if it throws, every item of that write fails with the error. */
+  /** `write` answers every item, in order. */
   constructor(
-    private readonly write: (items: T[]) => Promise<ItemOutcome<R>[]>,
+    private readonly write: (items: T[]) => Promise<R[]>,
     private readonly options: GroupCommitOptions<T>,
   ) {}
 
@@ -72,14 +75,20 @@ export class GroupCommit<T, R> {
 
   async #run(taken: Waiting<T, R>[]): Promise<void> {
     try {
-      const outcomes = await this.write(taken.map((w) => w.item));
-      taken.forEach((w, i) => {
-        const outcome = outcomes[i];
-        if (outcome.ok) w.resolve(outcome.value);
-        else w.reject(outcome.error);
-      });
+      const results = await this.write(taken.map((w) => w.item));
+      taken.forEach((w, i) => w.resolve(results[i]));
     } catch (error) {
-      for (const w of taken) w.reject(error);
+      if (taken.length === 1 || !this.options.refused?.(error)) {
+        for (const w of taken) w.reject(error);
+        return;
+      }
+      for (const w of taken) {
+        try {
+          w.resolve((await this.write([w.item]))[0]);
+        } catch (alone) {
+          w.reject(alone);
+        }
+      }
     }
   }
 }

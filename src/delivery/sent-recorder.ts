@@ -11,7 +11,7 @@
  */
 import type { Queryable } from '../db/database.ts';
 import { isRefusedStatement } from '../db/database-errors.ts';
-import { GroupCommit, type ItemOutcome } from '../db/group-commit.ts';
+import { GroupCommit } from '../db/group-commit.ts';
 import { newId } from '../ids.ts';
 import type { ClaimedDelivery } from './claim-deliveries.ts';
 import type { DeliveryReport } from './send-delivery.ts';
@@ -31,26 +31,15 @@ export class SentRecorder {
   readonly #group: GroupCommit<SentRecord, 'sent' | 'lost_claim'>;
 
   constructor(db: { query: Queryable['query'] }, workerId: string) {
-    const outcome = (owned: Set<string>, r: SentRecord) => (owned.has(r.delivery.id) ? 'sent' : 'lost_claim') as 'sent' | 'lost_claim';
-    this.#group = new GroupCommit(async (records): Promise<ItemOutcome<'sent' | 'lost_claim'>[]> => {
-      try {
+    this.#group = new GroupCommit(
+      async (records) => {
         const owned = await recordSentMany(db, workerId, records);
-        return records.map((r) => ({ ok: true, value: outcome(owned, r) }));
-      } catch (error) {
-        // Refused (so rolled back): one record's problem must not hold up the others' lines,
-        // so each is written on its own. A lost connection fails them all (each retries).
-        if (records.length === 1 || !isRefusedStatement(error)) throw error;
-        const outcomes: ItemOutcome<'sent' | 'lost_claim'>[] = [];
-        for (const r of records) {
-          try {
-            outcomes.push({ ok: true, value: outcome(await recordSentMany(db, workerId, [r]), r) });
-          } catch (alone) {
-            outcomes.push({ ok: false, error: alone });
-          }
-        }
-        return outcomes;
-      }
-    }, { maxInFlight: MAX_IN_FLIGHT });
+        return records.map((r) => (owned.has(r.delivery.id) ? 'sent' : 'lost_claim'));
+      },
+      // A refused group (rolled back) is written record by record, so one record's problem does
+      // not hold up the others' lines; after a lost connection they all fail (each retries).
+      { maxInFlight: MAX_IN_FLIGHT, refused: isRefusedStatement },
+    );
   }
 
   /** Settles once the outcome is recorded: 'lost_claim' if another worker owns the delivery now. */

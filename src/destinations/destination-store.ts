@@ -84,23 +84,15 @@ function fail(field: string, message: string): never {
   throw new ValidationError(message, { field });
 }
 
-interface Row {
-  name: string;
-  kind: DestinationKind;
-  connection_id: string | null;
-  channel_id: string | null;
-  user_id: string | null;
-  user_email: string | null;
+/** What a destination stores: its settings, the sealed webhook URL, and the workspace posted into. */
+type Row = Pick<
+  Destination,
+  'name' | 'kind' | 'connection_id' | 'channel_id' | 'user_id' | 'user_email' | 'webhook_url_hint' | 'enabled' | 'subscriptions' | 'condition' | 'subject_policies' | 'ephemeral_user_id'
+> & {
   webhook_url_sealed: string | null;
-  webhook_url_hint: string | null;
-  enabled: boolean;
-  subscriptions: string[];
-  condition: string | null;
   /** The workspace posted into: from the webhook URL or the connection (pacing per workspace). */
   team_id: string | null;
-  subject_policies: Record<string, SubjectPolicy>;
-  ephemeral_user_id: string | null;
-}
+};
 
 /** Validates a whole destination (after a patch is merged) and returns the row to store. */
 async function toRow(db: Queryable, projectId: string, input: DestinationInput, rules: DestinationRules, existing?: Row): Promise<Row> {

@@ -27,15 +27,8 @@ export interface EventType {
   subject_policy: SubjectPolicy | null;
 }
 
-interface Row {
-  name: string;
-  description: string;
-  default_severity: Severity;
-  ttl_seconds: number | null;
-  template: MessageTemplate;
-  sample_data: Record<string, unknown>;
-  subject_policy: SubjectPolicy | null;
-}
+/** A project's own event type as stored (where it comes from is known by where it was found). */
+type Row = Omit<EventType, 'source' | 'pack'>;
 
 function fromBuiltIn(name: string): EventType | undefined {
   const b = findBuiltInEventType(name);

@@ -12,7 +12,7 @@
  * flight at once, up to maxInFlight, so large batches overlap their round trips.
  */
 import type { Queryable } from '../db/database.ts';
-import { GroupCommit, type ItemOutcome } from '../db/group-commit.ts';
+import { GroupCommit } from '../db/group-commit.ts';
 import { acceptEvents, isRefusedWrite, type AcceptResult, type IngestRequest } from './accept-events.ts';
 import type { EventInput } from './event-input.ts';
 import type { ProjectCatalog } from './project-catalog.ts';
@@ -43,8 +43,16 @@ export class IngestBatcher {
   ) {
     const maxEvents = options.maxEvents ?? 1000;
     const maxHoldMs = options.maxHoldMs ?? MAX_HOLD_MS;
-    this.#group = new GroupCommit((requests) => this.#write(requests, options.onWritten), {
+    this.#group = new GroupCommit(async (requests) => {
+      const results = await acceptEvents(this.db, this.catalog, requests);
+      options.onWritten?.();
+      return results;
+    }, {
       maxInFlight: options.maxInFlight ?? 4,
+      // Only when the write statement itself was refused (nothing written) is each request tried
+      // again on its own; after a dropped connection, or a read after the commit failed, the
+      // events may be written, and writing them again would duplicate them.
+      refused: isRefusedWrite,
       recheckMs: maxHoldMs / 2,
       take(waiting, inFlight, oldestWaitMs) {
         let queued = 0;
@@ -61,30 +69,5 @@ export class IngestBatcher {
 
   accept(projectId: string, inputs: readonly EventInput[], now = Date.now()): Promise<AcceptResult[]> {
     return this.#group.submit({ projectId, inputs, now });
-  }
-
-  async #write(requests: IngestRequest[], onWritten?: () => void): Promise<ItemOutcome<AcceptResult[]>[]> {
-    try {
-      const results = await acceptEvents(this.db, this.catalog, requests);
-      onWritten?.();
-      return results.map((value) => ({ ok: true, value }));
-    } catch (error) {
-      // The database refused the write statement (so nothing of it was written): one request's
-      // problem must not fail the others written with it, so each is tried again on its own.
-      // Anything else (the connection dropped, or a read after the commit failed: the events may
-      // be written) fails them all as it is, never writing anything twice.
-      if (requests.length === 1 || !isRefusedWrite(error)) throw error;
-      const outcomes: ItemOutcome<AcceptResult[]>[] = [];
-      for (const request of requests) {
-        try {
-          const [value] = await acceptEvents(this.db, this.catalog, [request]);
-          outcomes.push({ ok: true, value });
-        } catch (alone) {
-          outcomes.push({ ok: false, error: alone });
-        }
-      }
-      if (outcomes.some((o) => o.ok)) onWritten?.();
-      return outcomes;
-    }
   }
 }

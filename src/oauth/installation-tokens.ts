@@ -35,6 +35,21 @@ export interface IssuedTokens {
 }
 
 /**
+ * Tokens as the connections table stores them, in its column order: bot_token_sealed,
+ * bot_token_hint, refresh_token_sealed, token_expires_at, token_refresh_due_at (renew when due,
+ * or at expiry when Slack gave no earlier time).
+ */
+export function tokenColumns(keyring: Keyring, tokens: IssuedTokens): [string, string, string | null, Date | null, Date | null] {
+  return [
+    keyring.encrypt(tokens.botToken),
+    maskSecret(tokens.botToken),
+    tokens.refreshToken ? keyring.encrypt(tokens.refreshToken) : null,
+    tokens.expiresAt ?? null,
+    tokens.refreshDueAt ?? tokens.expiresAt ?? null,
+  ];
+}
+
+/**
  * Writes new tokens to every live connection of the installation except `exceptId` (already
  * written). Connections that were disconnected keep no tokens. Returns how many were updated.
  */
@@ -47,11 +62,7 @@ export async function shareTokensWithInstallation(tx: Queryable, keyring: Keyrin
       key.teamId,
       key.enterpriseId,
       key.appId,
-      keyring.encrypt(tokens.botToken),
-      maskSecret(tokens.botToken),
-      tokens.refreshToken ? keyring.encrypt(tokens.refreshToken) : null,
-      tokens.expiresAt ?? null,
-      tokens.refreshDueAt ?? tokens.expiresAt ?? null,
+      ...tokenColumns(keyring, tokens),
       tokens.scopes ?? null,
       exceptId ?? null,
     ],

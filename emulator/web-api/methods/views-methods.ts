@@ -75,13 +75,18 @@ export function viewJson(view: View): Record<string, unknown> {
   };
 }
 
+/** views.open and views.push: the view to show, its external_id free, and the trigger it spends. */
+function newViewRequest(ctx: MethodContext) {
+  const ws = callerWorkspace(ctx);
+  const body = readView(ctx);
+  assertExternalIdFree(ws, body);
+  return { ws, body, userId: spendTrigger(ctx, ws) };
+}
+
 export const viewsOpen: WebApiMethod = {
   auth: MethodAuth.token,
   handler(ctx) {
-    const ws = callerWorkspace(ctx);
-    const body = readView(ctx);
-    assertExternalIdFree(ws, body);
-    const userId = spendTrigger(ctx, ws);
+    const { ws, body, userId } = newViewRequest(ctx);
     return { view: viewJson(openView(ctx.state, ws, owner(ctx), userId, body)) };
   },
 };
@@ -89,10 +94,7 @@ export const viewsOpen: WebApiMethod = {
 export const viewsPush: WebApiMethod = {
   auth: MethodAuth.token,
   handler(ctx) {
-    const ws = callerWorkspace(ctx);
-    const body = readView(ctx);
-    assertExternalIdFree(ws, body);
-    const userId = spendTrigger(ctx, ws);
+    const { ws, body, userId } = newViewRequest(ctx);
     const view = pushView(ctx.state, ws, owner(ctx), userId, body);
     if ('error' in view) throw new SlackApiError(view.error);
     return { view: viewJson(view) };
