@@ -9,6 +9,7 @@
 import { pointer } from '../slack/block-kit/problem-list.ts';
 import { validateBlocks } from '../slack/block-kit/validate-blocks.ts';
 import { compileTemplate, type CompiledNode } from './compile-template.ts';
+import { loopProblem } from './loop-cost.ts';
 import type { TemplateProblem } from './message-template.ts';
 
 const PLACEHOLDER_URL = 'https://example.com/';
@@ -19,7 +20,9 @@ const COUNT_PROBLEM = /^no more than \d+ items allowed$/;
 /** Every problem in `template`, each with a JSON pointer into it; an empty list means it is usable. */
 export function checkTemplate(template: unknown): TemplateProblem[] {
   const compiled = compileTemplate(template);
-  if (compiled.problems.length > 0 || compiled.blocks === undefined) return compiled.problems;
+  if (compiled.problems.length > 0) return compiled.problems;
+  const loops = loopProblems(compiled.text).concat(compiled.blocks ? loopProblems(compiled.blocks) : []);
+  if (loops.length > 0 || compiled.blocks === undefined) return loops;
   const probe = new Probe();
   const blocks = probe.build(compiled.blocks, '/blocks');
   return validateBlocks(blocks, 'message')
@@ -84,6 +87,26 @@ class Probe {
       case 'each':
         return [this.value(node.template, pointer(path, 0))];
     }
+  }
+}
+
+/** Loops that could only ever go over the render budget, per string (see loop-cost.ts). */
+function loopProblems(node: CompiledNode): TemplateProblem[] {
+  switch (node.kind) {
+    case 'literal':
+      return [];
+    case 'liquid': {
+      const problem = loopProblem(node.leaf.templates);
+      return problem ? [{ path: node.path, message: problem }] : [];
+    }
+    case 'object':
+      return node.entries.flatMap(([, child]) => loopProblems(child));
+    case 'array':
+      return node.items.flatMap(loopProblems);
+    case 'each':
+      return loopProblems(node.template);
+    case 'if':
+      return [...loopProblems(node.then), ...(node.else ? loopProblems(node.else) : [])];
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { ValidationError } from '../errors.ts';
 import type { CompiledNode } from './compile-template.ts';
+import { RenderBudgetExceeded } from './render-budget.ts';
 import { LeafScope, renderLeaf } from './template-engine.ts';
 
 /** Marks a value that disappears: a false `$if` without `else`. */
@@ -26,6 +27,8 @@ function render(node: CompiledNode, scope: LeafScope): Rendered | typeof OMIT {
       try {
         return renderLeaf(node.leaf, node.mode, scope);
       } catch (error) {
+        const over = budgetExceeded(error);
+        if (over) throw new ValidationError(`The template could not be rendered at ${node.path}: ${over.message}`, { problems: [{ path: node.path, message: over.message }], limit: over.details?.limit }, 'template_invalid');
         throw new ValidationError(
           `The template could not be rendered at ${node.path}: ${(error as Error).message}`,
           { problems: [{ path: node.path, message: `Liquid: ${(error as Error).message}` }] },
@@ -66,7 +69,7 @@ function appendTo(out: unknown[], node: CompiledNode, scope: LeafScope): void {
   const items = resolvePath(scope.variables, node.source);
   if (!Array.isArray(items)) return;
   for (const item of items) {
-    const value = render(node.template, new LeafScope({ ...scope.variables, [node.as]: item }));
+    const value = render(node.template, scope.child({ ...scope.variables, [node.as]: item }));
     if (value !== OMIT) out.push(value);
   }
 }
@@ -87,4 +90,13 @@ export function isTruthy(value: unknown): boolean {
   if (value === undefined || value === null || value === false || value === '') return false;
   if (Array.isArray(value) && value.length === 0) return false;
   return true;
+}
+
+/** The budget error behind liquidjs's wrapping (RenderError keeps the original as `originalError`), or null. */
+function budgetExceeded(error: unknown): RenderBudgetExceeded | null {
+  for (let e = error as { originalError?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
+    if (e instanceof RenderBudgetExceeded) return e;
+    e = (e.originalError ?? e.cause) as typeof e;
+  }
+  return null;
 }

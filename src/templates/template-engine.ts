@@ -8,13 +8,12 @@
 import { Context, Liquid, type Template } from 'liquidjs';
 import { compileFast, type FastTemplate } from './fast-liquid.ts';
 import { mrkdwnOutputEscape } from './mrkdwn-escape.ts';
+import { RenderBudget } from './render-budget.ts';
 import { registerTemplateFilters, type LeafMode } from './template-filters.ts';
 
 /** Longest template string accepted, in characters (a whole Block Kit message is far smaller). */
 export const MAX_TEMPLATE_SOURCE_LENGTH = 50_000;
 const MAX_CACHED_TEMPLATES = 10_000;
-// Bounds on one leaf's rendering, so a loop over a huge range cannot stall ingest.
-const RENDER_LIMITS = { templateLimit: 100_000, memoryLimit: 10_000_000 } as const;
 const FILE_TAGS = ['include', 'render', 'layout', 'block'] as const;
 
 function createEngine(mode: LeafMode): Liquid {
@@ -62,26 +61,41 @@ export function parseLeaf(source: string, mode: LeafMode): ParsedLeaf {
 
 /**
  * The variables one part of a message renders with (the event, or an `$each` item on top of it),
- * and the liquidjs Context the fast renderer reads them through: created once, shared by every string.
+ * the message's render budget (shared by every string and every `$each` item of the message), and
+ * the liquidjs Context the fast renderer reads them through: created once, shared by every string.
  * Both engines have the same options but the escape, so one Context serves both.
  */
 export class LeafScope {
   private context: Context | undefined;
-  constructor(readonly variables: Record<string, unknown>) {}
+  constructor(
+    readonly variables: Record<string, unknown>,
+    readonly budget: RenderBudget = new RenderBudget(),
+  ) {}
+
+  /** The scope of one `$each` item: the same budget, one more step. */
+  child(variables: Record<string, unknown>): LeafScope {
+    this.budget.step();
+    return new LeafScope(variables, this.budget);
+  }
 
   liquidContext(): Context {
-    this.context ??= new Context(this.variables, engines.mrkdwn.options, { sync: true, ...RENDER_LIMITS }, { liquid: engines.mrkdwn });
+    this.context ??= newContext(this.variables, 'mrkdwn', this.budget);
     return this.context;
   }
 }
 
-/** Renders a parsed template string. Throws liquidjs RenderError (or the filter's error). */
-export function renderLeaf(leaf: ParsedLeaf, mode: LeafMode, scope: LeafScope): string {
-  if (leaf.fast) return leaf.fast(scope.liquidContext());
-  return renderLeafWithLiquidjs(leaf, mode, scope.variables);
+function newContext(variables: object, mode: LeafMode, budget: RenderBudget): Context {
+  return new Context(variables, engines[mode].options, { sync: true }, { liquid: engines[mode], renderLimit: budget.renderLimit as never, memoryLimit: budget.memoryLimit as never });
 }
 
-/** The reference path: liquidjs renders the string itself, in a fresh Context. */
-export function renderLeafWithLiquidjs(leaf: ParsedLeaf, mode: LeafMode, variables: object): string {
-  return engines[mode].renderSync(leaf.templates, variables, RENDER_LIMITS) as string;
+/** Renders a parsed template string. Throws liquidjs RenderError (or the filter's error). */
+export function renderLeaf(leaf: ParsedLeaf, mode: LeafMode, scope: LeafScope): string {
+  scope.budget.step();
+  if (leaf.fast) return leaf.fast(scope.liquidContext());
+  return renderLeafWithLiquidjs(leaf, mode, scope.variables, scope.budget);
+}
+
+/** The reference path: liquidjs renders the string itself, in a fresh Context (assigns stay in their string). */
+export function renderLeafWithLiquidjs(leaf: ParsedLeaf, mode: LeafMode, variables: object, budget = new RenderBudget()): string {
+  return engines[mode].renderSync(leaf.templates, newContext(variables, mode, budget)) as string;
 }

@@ -3,7 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { AppContext } from '../../app-context.ts';
 import * as eventTypes from '../../event-types/event-type-store.ts';
 import { ValidationError } from '../../errors.ts';
-import { checkTemplate, renderMessage } from '../../templates/render-message.ts';
+import { sharedRenderPool } from '../../templates/render-pool.ts';
 import type { MessageTemplate } from '../../templates/message-template.ts';
 import { isSeverity } from '../../event-types/severity.ts';
 import { bearerSecurity, createRouter, scopedProject } from '../router.ts';
@@ -30,12 +30,11 @@ const PreviewInput = z
   .openapi('PreviewInput');
 const TemplatePreviewInput = PreviewInput.extend({ template: TemplateSchema }).strict().openapi('TemplatePreviewInput');
 
+/** Renders on the render worker thread: a template someone is trying out must not stall other requests. */
 function preview(template: MessageTemplate, type: string, input: z.infer<typeof PreviewInput>, data: Record<string, unknown>, projectName: string) {
   const severity = input.severity ?? 'info';
   if (!isSeverity(severity)) throw new ValidationError('severity must be one of info, low, medium, high, critical', { field: 'severity' });
-  const problems = checkTemplate(template);
-  if (problems.length) throw new ValidationError(`template has problems: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, { problems }, 'template_invalid');
-  return renderMessage(template, {
+  return sharedRenderPool().render(template, {
     event: { type, severity, subject: input.subject ?? null, occurred_at: new Date().toISOString(), key: null },
     data,
     project: { name: projectName },
@@ -89,7 +88,7 @@ export function eventTypeRoutes(ctx: AppContext) {
       const projectId = await scopedProject(ctx, c);
       const type = await eventTypes.getEventType(ctx.db, projectId, c.req.valid('param').name);
       const input = c.req.valid('json') ?? {};
-      return c.json(preview(type.template, type.name, input, input.data ?? type.sample_data, await projectName(ctx, projectId)), 200);
+      return c.json(await preview(type.template, type.name, input, input.data ?? type.sample_data, await projectName(ctx, projectId)), 200);
     },
   );
 
@@ -100,7 +99,7 @@ export function eventTypeRoutes(ctx: AppContext) {
     async (c) => {
       const projectId = await scopedProject(ctx, c);
       const input = c.req.valid('json');
-      return c.json(preview(input.template, 'preview', input, input.data ?? {}, await projectName(ctx, projectId)), 200);
+      return c.json(await preview(input.template, 'preview', input, input.data ?? {}, await projectName(ctx, projectId)), 200);
     },
   );
 
