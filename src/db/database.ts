@@ -25,13 +25,24 @@ export interface Queryable {
   exec(sql: string): Promise<void>;
 }
 
+export interface ListenOptions {
+  /** Called after the listening connection came back (notifications may have been missed meanwhile). */
+  onResync?: () => void;
+}
+
 export type DatabaseKind = 'pglite' | 'postgres';
 
 export interface Database extends Queryable {
   readonly kind: DatabaseKind;
   /** Runs fn in one transaction: committed if it resolves, rolled back if it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
-  /** Calls onNotify for every NOTIFY on channel; resolves to an unsubscribe function. */
-  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Calls onNotify for every NOTIFY on channel; resolves to an unsubscribe function. NOTIFY is not
+   * durable: while the listening connection is down notifications are lost, so `onResync` is called
+   * each time it listens again, and a subscriber must then forget or re-read what it relied on.
+   */
+  listen(channel: string, onNotify: (payload: string) => void, options?: ListenOptions): Promise<() => Promise<void>>;
   close(): Promise<void>;
+  /** PostgreSQL only: calls listener when a pooled or LISTEN connection fails (counted by src/metrics/). */
+  onConnectionError?(listener: () => void): void;
 }

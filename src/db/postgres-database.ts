@@ -3,10 +3,21 @@
  * open, so listeners share one dedicated client, reconnecting if it drops.
  */
 import pg from 'pg';
-import type { Database, Queryable, QueryOptions, QueryResult } from './database.ts';
+import type { Database, ListenOptions, Queryable, QueryOptions, QueryResult } from './database.ts';
+
+interface Subscriber {
+  onNotify(payload: string): void;
+  onResync?: ListenOptions['onResync'];
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
 
 // BIGINT (int8) and NUMERIC come back as strings by default; our counters fit in a JS number.
 pg.types.setTypeParser(20, (v) => Number(v));
+
+const SCRIPT_TIMEOUT_MS = 24 * 3600_000;
 
 function wrap(conn: pg.Pool | pg.PoolClient): Queryable {
   return {
@@ -16,7 +27,9 @@ function wrap(conn: pg.Pool | pg.PoolClient): Queryable {
       return { rows: result.rows as T[], rowCount: result.rowCount ?? result.rows.length };
     },
     async exec(sql: string): Promise<void> {
-      await conn.query(sql); // no parameters → simple query protocol, several statements allowed
+      // No parameters → simple query protocol, several statements allowed. Scripts are migrations:
+      // no client-side time limit (the server's is lifted by migrate()).
+      await conn.query({ text: sql, query_timeout: SCRIPT_TIMEOUT_MS } as pg.QueryConfig);
     },
   };
 }
@@ -24,39 +37,78 @@ function wrap(conn: pg.Pool | pg.PoolClient): Queryable {
 export interface PostgresOptions {
   connectionString: string;
   maxConnections?: number;
+  /** Time to open a connection before the request fails (503) instead of waiting without limit. */
+  connectTimeoutMs?: number;
+  /** Longest statement: the server cancels it (statement_timeout) and the client stops waiting a little later (query_timeout, for a server that stopped answering). */
+  statementTimeoutMs?: number;
+  /** Longest wait for a row or table lock (lock_timeout): a write stuck behind a migration or an admin's transaction fails fast. */
+  lockTimeoutMs?: number;
 }
 
+export const DEFAULT_POSTGRES_TIMEOUTS = { connectTimeoutMs: 5_000, statementTimeoutMs: 10_000, lockTimeoutMs: 3_000 } as const;
+// The client gives the server this long past statement_timeout to cancel the statement itself.
+const CLIENT_GRACE_MS = 2_000;
+
 export async function openPostgresDatabase(options: PostgresOptions): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
+  const timeouts = { ...DEFAULT_POSTGRES_TIMEOUTS, ...definedOnly(options) };
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.maxConnections ?? 10,
+    connectionTimeoutMillis: timeouts.connectTimeoutMs,
+    statement_timeout: timeouts.statementTimeoutMs,
+    lock_timeout: timeouts.lockTimeoutMs,
+    query_timeout: timeouts.statementTimeoutMs + CLIENT_GRACE_MS,
+    keepAlive: true,
+  });
+  const connectionErrorListeners = new Set<() => void>();
+  const connectionFailed = () => connectionErrorListeners.forEach((listener) => listener());
   // An idle client that errors (server restart) must not crash the process; the pool replaces it.
-  pool.on('error', () => {});
+  pool.on('error', connectionFailed);
   await pool.query('SELECT 1');
 
-  const handlers = new Map<string, Set<(payload: string) => void>>();
+  const handlers = new Map<string, Set<Subscriber>>();
   let listener: pg.Client | undefined;
   let closed = false;
+  let reconnecting = false;
 
   async function listenerClient(): Promise<pg.Client> {
     if (listener) return listener;
-    const client = new pg.Client({ connectionString: options.connectionString });
+    const client = new pg.Client({ connectionString: options.connectionString, connectionTimeoutMillis: timeouts.connectTimeoutMs, keepAlive: true });
     client.on('notification', (msg) => {
-      for (const handler of handlers.get(msg.channel) ?? []) handler(msg.payload ?? '');
+      for (const subscriber of handlers.get(msg.channel) ?? []) subscriber.onNotify(msg.payload ?? '');
     });
-    client.on('error', () => {
+    const lost = () => {
+      if (listener !== client) return; // already replaced
+      connectionFailed();
       listener = undefined;
-      if (!closed) setTimeout(() => void resubscribe(), 500).unref();
-    });
+      scheduleResubscribe(500);
+    };
+    client.on('error', lost);
+    client.on('end', lost);
     await client.connect();
     listener = client;
     return client;
   }
 
+  function scheduleResubscribe(delayMs: number): void {
+    if (closed || reconnecting) return;
+    reconnecting = true;
+    setTimeout(() => void resubscribe(), delayMs).unref();
+  }
+
+  // Notifications sent while the listener was away are lost for good: once it listens again, every
+  // subscriber is told to resync (caches forget what they hold, workers look for due work).
   async function resubscribe(): Promise<void> {
     try {
       const client = await listenerClient();
       for (const channel of handlers.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      reconnecting = false;
+      for (const set of handlers.values()) for (const subscriber of set) subscriber.onResync?.();
     } catch {
-      if (!closed) setTimeout(() => void resubscribe(), 1000).unref();
+      reconnecting = false;
+      await listener?.end().catch(() => {});
+      listener = undefined;
+      scheduleResubscribe(1000);
     }
   }
 
@@ -79,17 +131,21 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
         client.release();
       }
     },
-    async listen(channel, onNotify) {
+    async listen(channel, onNotify, listenOptions) {
       let set = handlers.get(channel);
       if (!set) {
         set = new Set();
         handlers.set(channel, set);
         await (await listenerClient()).query(`LISTEN ${pg.escapeIdentifier(channel)}`);
       }
-      set.add(onNotify);
+      const subscriber: Subscriber = { onNotify, onResync: listenOptions?.onResync };
+      set.add(subscriber);
       return async () => {
-        set!.delete(onNotify);
+        set!.delete(subscriber);
       };
+    },
+    onConnectionError(listener) {
+      connectionErrorListeners.add(listener);
     },
     async close() {
       closed = true;

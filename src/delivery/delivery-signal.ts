@@ -26,9 +26,14 @@ export class DeliverySignal {
   async start(): Promise<void> {
     // Our own NOTIFY comes back here too; this process's workers were already woken directly, and
     // waking them again costs a claim round per ingest write for nothing.
-    this.#unlisten = await this.db.listen(CHANNEL, (payload) => {
-      if (payload !== this.#origin) this.#emit();
-    });
+    // Wake-ups missed while the listening connection was down: look for due work once it is back.
+    this.#unlisten = await this.db.listen(
+      CHANNEL,
+      (payload) => {
+        if (payload !== this.#origin) this.#emit();
+      },
+      { onResync: () => this.#emit() },
+    );
   }
 
   async stop(): Promise<void> {

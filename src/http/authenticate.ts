@@ -16,18 +16,27 @@ export type HttpEnv = { Variables: { caller: Caller } };
 export const PROJECT_HEADER = 'Switchboard-Project';
 
 export function authenticate(ctx: AppContext): MiddlewareHandler<HttpEnv> {
-  let cachedAdminHash: Promise<string | undefined> | undefined;
+  // Only a hash that was read is kept: a failed read (the database down at start) is tried again
+  // by the next request instead of failing every request until restart.
+  let adminHash: { value: string | undefined } | undefined;
+  let reading: Promise<string | undefined> | undefined;
+  const readAdminHash = async () => {
+    if (adminHash) return adminHash.value;
+    reading ??= readAdminKeyHash(ctx.db).finally(() => (reading = undefined));
+    const value = await reading;
+    adminHash = { value };
+    return value;
+  };
   return async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new UnauthorizedError();
     const key = match[1];
-    cachedAdminHash ??= readAdminKeyHash(ctx.db);
-    const admin = await cachedAdminHash;
+    const admin = await readAdminHash();
     if (admin && hashesMatch(admin, hashApiKey(key))) {
       c.set('caller', { kind: 'admin' });
     } else {
-      const project = await ctx.apiKeys.lookup(key);
+      const project = await ctx.apiKeys.lookup(key, ctx.clock.now());
       if (!project) throw new UnauthorizedError('The API key is unknown or revoked: create a new one with POST /v1/projects/{project_id}/api-keys');
       c.set('caller', { kind: 'project', ...project });
     }

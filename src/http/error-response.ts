@@ -7,13 +7,18 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { isDatabaseUnavailable } from '../db/database-errors.ts';
 import { SwitchboardError } from '../errors.ts';
+
+/** Seconds a client is asked to wait before retrying after a 503 (the database or a dependency is down). */
+export const RETRY_AFTER_SECONDS = 5;
 
 const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   validation_failed: 400,
   invalid_json: 400,
   condition_invalid: 400,
   webhook_url_invalid: 400,
+  invalid_cursor: 400,
   project_required: 400,
   unauthorized: 401,
   forbidden: 403,
@@ -28,6 +33,7 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   built_in_event_type: 422,
   slack_token_rejected: 422,
   slack_unreachable: 502,
+  database_unavailable: 503,
   // Connect Slack (src/oauth/, src/connections/)
   oauth_not_configured: 501,
   connection_disconnected: 409,
@@ -63,6 +69,12 @@ export function respondWithError(c: Context, error: unknown, log: (err: unknown)
     }
     if (status === 413) return c.json(errorBody('payload_too_large', error.message), 413);
     return c.json(errorBody(status === 401 ? 'unauthorized' : 'http_error', error.message), status as ContentfulStatusCode);
+  }
+  if (isDatabaseUnavailable(error)) {
+    // The client can do nothing but wait: an answer it can act on, not a 500 it might never retry.
+    c.header('Retry-After', String(RETRY_AFTER_SECONDS));
+    log(error);
+    return c.json(errorBody('database_unavailable', `The database is unavailable or did not answer in time; nothing was changed. Retry in ${RETRY_AFTER_SECONDS} seconds (see Retry-After)`), 503);
   }
   log(error);
   return c.json(errorBody('internal_error', 'Something went wrong on our side; the error was logged'), 500);

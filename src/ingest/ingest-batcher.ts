@@ -67,7 +67,20 @@ export class IngestBatcher {
     });
   }
 
-  accept(projectId: string, inputs: readonly EventInput[], now = Date.now()): Promise<AcceptResult[]> {
-    return this.#group.submit({ projectId, inputs, now });
+  async accept(projectId: string, inputs: readonly EventInput[], now = Date.now()): Promise<AcceptResult[]> {
+    try {
+      return await this.#group.submit({ projectId, inputs, now });
+    } catch (error) {
+      // Routed with a cached routing table to a destination another process just deleted: the
+      // statement was refused, nothing was written; route again with what the database holds now.
+      if (!isDeletedDestination(error)) throw error;
+      this.catalog.invalidate(projectId);
+      return this.#group.submit({ projectId, inputs, now });
+    }
   }
+}
+
+function isDeletedDestination(error: unknown): boolean {
+  const e = error as { code?: unknown; constraint?: unknown; message?: unknown } | null;
+  return e?.code === '23503' && (String(e.constraint ?? '').includes('destination') || String(e.message ?? '').includes('destination'));
 }

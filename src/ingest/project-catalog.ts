@@ -3,7 +3,9 @@
  * own event types — kept in memory so accepting an event costs one database round trip.
  * Changes reach the cache two ways: this process clears it itself after any change it makes
  * (read-your-writes), and database triggers NOTIFY `project_changed` so every other process
- * clears it within milliseconds. A 60-second lifetime bounds staleness if a notification is lost.
+ * clears it within milliseconds. A notification lost while the listening connection was down is
+ * made up for when it comes back (everything is forgotten), and a 10-second lifetime bounds
+ * staleness whatever happens.
  */
 import type { Database, Queryable } from '../db/database.ts';
 import type { SubjectPolicy } from '../event-types/event-type-definition.ts';
@@ -18,7 +20,7 @@ export interface ProjectSnapshot {
   eventType(name: string): Promise<EventType | undefined>;
 }
 
-const LIFETIME_MS = 60_000;
+export const CATALOG_LIFETIME_MS = 10_000;
 
 export class ProjectCatalog {
   #entries = new Map<string, { at: number; snapshot: Promise<ProjectSnapshot> }>();
@@ -28,7 +30,7 @@ export class ProjectCatalog {
 
   /** Subscribes to change notifications from other processes. */
   async start(db: Database): Promise<void> {
-    this.#unlisten = await db.listen('project_changed', (projectId) => this.invalidate(projectId || undefined));
+    this.#unlisten = await db.listen('project_changed', (projectId) => this.invalidate(projectId || undefined), { onResync: () => this.invalidate() });
   }
 
   async stop(): Promise<void> {
@@ -43,7 +45,7 @@ export class ProjectCatalog {
 
   get(projectId: string, now = Date.now()): Promise<ProjectSnapshot> {
     const hit = this.#entries.get(projectId);
-    if (hit && now - hit.at < LIFETIME_MS) return hit.snapshot;
+    if (hit && now - hit.at >= 0 && now - hit.at < CATALOG_LIFETIME_MS) return hit.snapshot;
     const snapshot = this.#load(projectId);
     this.#entries.set(projectId, { at: now, snapshot });
     snapshot.catch(() => this.#entries.delete(projectId));
