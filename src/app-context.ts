@@ -8,6 +8,7 @@ import type { Database } from './db/database.ts';
 import type { IngestBatcher } from './ingest/ingest-batcher.ts';
 import type { ProjectCatalog } from './ingest/project-catalog.ts';
 import type { Logger } from './logging/create-logger.ts';
+import type { GatewayMetrics } from './metrics/gateway-metrics.ts';
 import type { ApiKeyCache } from './projects/api-key-cache.ts';
 import type { Keyring } from './secrets/keyring.ts';
 import type { SlackTransport } from './slack/slack-transport.ts';
@@ -28,4 +29,6 @@ export interface AppContext {
   transports: { webhook: SlackTransport; webApi: SlackTransport };
   /** Wakes the delivery workers after the queue changed outside ingest (a retry, a cancel, a fixed destination). */
   onDeliveriesChanged?: () => void;
+  /** The Prometheus registry behind GET /metrics (src/metrics/); absent in contexts built without it. */
+  metrics?: GatewayMetrics;
 }

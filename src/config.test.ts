@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.ts';
+import { ConfigError } from './errors.ts';
 
 describe('loadConfig', () => {
   it('has safe defaults with no variables set', () => {
@@ -22,5 +23,29 @@ describe('loadConfig', () => {
     const c = loadConfig({ SWITCHBOARD_SLACK_API_URL: 'http://127.0.0.1:3100/api', SWITCHBOARD_ALLOWED_WEBHOOK_ORIGINS: 'http://127.0.0.1:3100/x' });
     expect(c.slackApiUrl).toBe('http://127.0.0.1:3100/api/');
     expect(c.allowedWebhookOrigins).toEqual(['http://127.0.0.1:3100']);
+  });
+
+  it('limits the HTTP server instead of leaving the Node defaults', () => {
+    expect(loadConfig({}).http).toEqual({ requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 5_000, maxConnections: 1024 });
+    const c = loadConfig({
+      SWITCHBOARD_REQUEST_TIMEOUT_MS: '60000',
+      SWITCHBOARD_HEADERS_TIMEOUT_MS: '15000',
+      SWITCHBOARD_KEEP_ALIVE_TIMEOUT_MS: '65000',
+      SWITCHBOARD_MAX_CONNECTIONS: '20000',
+    });
+    expect(c.http).toEqual({ requestTimeoutMs: 60_000, headersTimeoutMs: 15_000, keepAliveTimeoutMs: 65_000, maxConnections: 20_000 });
+    // A request timeout under 10 s lowers the default headers timeout with it.
+    expect(loadConfig({ SWITCHBOARD_REQUEST_TIMEOUT_MS: '5000' }).http.headersTimeoutMs).toBe(5_000);
+  });
+
+  it('refuses a bad HTTP server limit, naming the variable', () => {
+    expect(() => loadConfig({ SWITCHBOARD_REQUEST_TIMEOUT_MS: '30s' })).toThrow(/^SWITCHBOARD_REQUEST_TIMEOUT_MS is invalid \("30s"\): expected an integer from 100 to 600000$/);
+    expect(() => loadConfig({ SWITCHBOARD_HEADERS_TIMEOUT_MS: '0' })).toThrow(/^SWITCHBOARD_HEADERS_TIMEOUT_MS is invalid/);
+    expect(() => loadConfig({ SWITCHBOARD_KEEP_ALIVE_TIMEOUT_MS: '-1' })).toThrow(/^SWITCHBOARD_KEEP_ALIVE_TIMEOUT_MS is invalid/);
+    expect(() => loadConfig({ SWITCHBOARD_MAX_CONNECTIONS: '0' })).toThrow(/^SWITCHBOARD_MAX_CONNECTIONS is invalid \("0"\): expected an integer from 1 to 1000000$/);
+    expect(() => loadConfig({ SWITCHBOARD_MAX_CONNECTIONS: 'many' })).toThrow(ConfigError);
+    expect(() => loadConfig({ SWITCHBOARD_REQUEST_TIMEOUT_MS: '5000', SWITCHBOARD_HEADERS_TIMEOUT_MS: '8000' })).toThrow(
+      /^SWITCHBOARD_HEADERS_TIMEOUT_MS is invalid \("8000"\): expected at most SWITCHBOARD_REQUEST_TIMEOUT_MS \(5000\)$/,
+    );
   });
 });

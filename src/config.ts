@@ -22,8 +22,23 @@ export interface Config {
   allowedWebhookOrigins: string[];
   logLevel: string;
   maxBodyBytes: number;
+  http: HttpServerConfig;
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`; open otherwise. */
+  metricsToken?: string;
   delivery: DeliveryConfig;
   slackApp: SlackAppConfig;
+}
+
+/** Limits of the HTTP server, so slow or stalled clients cannot hold connections for minutes. */
+export interface HttpServerConfig {
+  /** Time to receive a whole request, headers and body; a slower client gets 408 and is disconnected. */
+  requestTimeoutMs: number;
+  /** Time to receive the request headers (at most requestTimeoutMs). */
+  headersTimeoutMs: number;
+  /** How long an idle keep-alive connection is kept open. */
+  keepAliveTimeoutMs: number;
+  /** Connections open at once; further ones are closed as they arrive. */
+  maxConnections: number;
 }
 
 /** The Slack app behind "Connect Slack" (OAuth v2). OAuth is off until client id and secret are set. */
@@ -134,6 +149,21 @@ function slackApp(env: Env): SlackAppConfig {
   };
 }
 
+function httpServer(env: Env): HttpServerConfig {
+  const requestTimeoutMs = integer(env, 'SWITCHBOARD_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000);
+  const headersTimeoutMs = integer(env, 'SWITCHBOARD_HEADERS_TIMEOUT_MS', Math.min(10_000, requestTimeoutMs), 100, 600_000);
+  // Node refuses a headers timeout longer than the request timeout; say so in our words.
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError('SWITCHBOARD_HEADERS_TIMEOUT_MS', `at most SWITCHBOARD_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`, String(headersTimeoutMs));
+  }
+  return {
+    requestTimeoutMs,
+    headersTimeoutMs,
+    keepAliveTimeoutMs: integer(env, 'SWITCHBOARD_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
+    maxConnections: integer(env, 'SWITCHBOARD_MAX_CONNECTIONS', 1024, 1, 1_000_000),
+  };
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): Config {
@@ -154,6 +184,8 @@ export function loadConfig(env: Env = process.env): Config {
     allowedWebhookOrigins: origins(env, 'SWITCHBOARD_ALLOWED_WEBHOOK_ORIGINS'),
     logLevel,
     maxBodyBytes: integer(env, 'SWITCHBOARD_MAX_BODY_BYTES', 1_048_576, 1024, 64 * 1_048_576),
+    http: httpServer(env),
+    metricsToken: env.SWITCHBOARD_METRICS_TOKEN || undefined,
     delivery: {
       enabled: flag(env, 'SWITCHBOARD_DELIVERY', true),
       concurrency: integer(env, 'SWITCHBOARD_DELIVERY_CONCURRENCY', 50, 1, 1000),

@@ -2,12 +2,12 @@
  * Wiring only: builds the gateway from configuration (database, migrations, keyring, admin key,
  * HTTP server) and returns a handle to stop it. `switchboard start` and `npm start` call this.
  */
-import { serve, type ServerType } from '@hono/node-server';
 import type { AppContext } from './app-context.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { migrate } from './db/migrate.ts';
 import { openDatabase } from './db/open-database.ts';
+import { listenHttp } from './listen-http.ts';
 import { createHttpApp } from './http/create-http-app.ts';
 import { ApiKeyCache } from './projects/api-key-cache.ts';
 import { DeliverySignal } from './delivery/delivery-signal.ts';
@@ -18,8 +18,10 @@ import { WebhookTransport } from './slack/webhook-transport.ts';
 import { IngestBatcher } from './ingest/ingest-batcher.ts';
 import { ProjectCatalog } from './ingest/project-catalog.ts';
 import { createLogger, type Logger } from './logging/create-logger.ts';
+import { GatewayMetrics } from './metrics/gateway-metrics.ts';
+import { instrumentTransports } from './metrics/instrument-transports.ts';
 import { ensureAdminKey } from './projects/admin-key.ts';
-import { resolveKeyring } from './secrets/encryption-key-config.ts';
+import { keyringFromConfiguration, resolveKeyring } from './secrets/encryption-key-config.ts';
 
 export function createTransports(config: Config): AppContext['transports'] {
   return {
@@ -39,7 +41,13 @@ export interface Gateway {
 
 export async function startGateway(config: Config, options: { logger?: Logger; clock?: Clock } = {}): Promise<Gateway> {
   const logger = options.logger ?? createLogger({ level: config.logLevel, name: 'switchboard' });
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  // Everything that can refuse the configuration is checked before anything is touched: no
+  // database opened, no data folder created, no migration. (loadConfig checked the variables.)
+  keyringFromConfiguration({ configuredKey: config.encryptionKey, embeddedDatabase: !config.databaseUrl });
+  // With the embedded database this takes the data folder's lock, or refuses naming its holder.
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, holder: { kind: 'server', url: config.publicUrl } });
+  const metrics = new GatewayMetrics();
+  db.onConnectionError?.(() => metrics.databaseError('connection'));
   try {
     const applied = await migrate(db);
     logger.info({ database: db.kind, applied }, applied.length ? 'database migrated' : 'database schema is current');
@@ -59,7 +67,7 @@ export async function startGateway(config: Config, options: { logger?: Logger; c
     const signal = new DeliverySignal(db);
     await signal.start();
     const ingest = new IngestBatcher(db, catalog, { onWritten: () => signal.ready() });
-    const ctx: AppContext = { db, config, keyring: resolved.keyring, logger, clock: options.clock ?? systemClock, catalog, apiKeys, ingest, transports: createTransports(config), onDeliveriesChanged: () => signal.ready() };
+    const ctx: AppContext = { db, config, keyring: resolved.keyring, logger, clock: options.clock ?? systemClock, catalog, apiKeys, ingest, transports: instrumentTransports(createTransports(config), metrics), onDeliveriesChanged: () => signal.ready(), metrics };
     const worker = config.delivery.enabled
       ? new DeliveryWorker({
           db,
@@ -71,17 +79,17 @@ export async function startGateway(config: Config, options: { logger?: Logger; c
           // Rotating tokens are renewed before they expire, once across every process.
           botToken: (connectionId) => getFreshBotToken({ db, keyring: resolved.keyring, clock: ctx.clock, logger, config }, connectionId),
           clock: ctx.clock,
+          metrics,
         })
       : undefined;
     await worker?.start();
     const app = createHttpApp(ctx);
 
-    const server = await new Promise<ServerType>((resolve) => {
-      const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
-    });
+    const server = await listenHttp(app.fetch, config);
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://${config.host}:${port}`;
+    await db.dataFolderLock?.update({ kind: 'server', url });
     logger.info({ url, database: db.kind }, 'switchboard is listening');
 
     return {

@@ -95,7 +95,18 @@ export class ChannelPicker {
 
     const answer = await callSlackAsConnection(this.deps, connectionId, (client) =>
       client.conversations.list({ types: types.join(','), exclude_archived: true, limit, cursor: options.cursor || undefined }),
-    );
+    ).catch((error: unknown) => {
+      // A cursor Slack did not hand out (made up, mangled, or from another connection) is the
+      // client's mistake, not Slack's outage.
+      if (error instanceof SwitchboardError && error.code === 'slack_error' && error.details?.slack_error === 'invalid_cursor') {
+        throw new SwitchboardError(
+          'invalid_cursor',
+          'cursor is not one this connection handed out: drop it to start from the first page, or pass the next_cursor of the previous page unchanged',
+          { field: 'cursor' },
+        );
+      }
+      throw error;
+    });
     const channels: PickableChannel[] = [];
     for (const c of (answer.channels ?? []) as SlackChannel[]) {
       if (!c.id || !c.name || c.is_archived || c.is_im || c.is_mpim) continue;

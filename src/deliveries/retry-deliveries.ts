@@ -3,8 +3,11 @@
  * id, or all of one destination's accepted since a time. A retried delivery keeps its place in
  * the queue (`seq`), so an old one becomes the head of its destination's line again and goes
  * before anything newer still waiting: order per destination is what the queue promises, and a
- * retry does not change it. A delivery already sent, being sent, or still waiting is refused:
- * sending it again would post the message twice or jump the line.
+ * retry does not change it. A delivery already sent, being sent, or still waiting its turn is
+ * refused: sending it again would post the message twice or jump the line.
+ *
+ * "Retry now": a pending delivery waiting on its retry backoff (or an outage) is made due now,
+ * in the same place in line; so are all of a destination's with resumeDestination().
  */
 import type { Database, Queryable } from '../db/database.ts';
 import { NotFoundError, SwitchboardError, ValidationError } from '../errors.ts';
@@ -27,32 +30,63 @@ const RETRY_SQL = `UPDATE deliveries SET status = 'pending', run_at = now(), las
     locked_by = NULL, locked_at = NULL, updated_at = now()
   WHERE id = ANY($1) AND status = ANY($2)`;
 
+/**
+ * SQL: `d` is pending and waiting on its backoff (after a failed try or a 429), not on its turn,
+ * a later deliver_at, or the rest of a chunked bulk retry ($1: CHUNK_HOLD_NOTE).
+ */
+export const WAITING_ON_BACKOFF_SQL = `(d.status = 'pending' AND d.run_at > now() AND (d.deliver_at IS NULL OR d.deliver_at <= now())
+  AND d.last_error IS DISTINCT FROM $1)`;
+
+/** Due now, same place in line; its backoff and retry window carry on. */
+const RETRY_NOW_SQL = `UPDATE deliveries d SET run_at = now(), outage_key = NULL, updated_at = now()
+  WHERE d.id = ANY($2) AND ${WAITING_ON_BACKOFF_SQL}`;
+
 export async function retryDelivery(db: Database, projectId: string, id: string): Promise<DeliveryRecord> {
   await db.transaction(async (tx) => {
-    const { rows } = await tx.query<{ status: string; status_hint: string | null; destination_id: string; sent_at: string | null }>(
-      `SELECT ${SHOWN_STATUS_SQL} AS status, t.status_hint, d.destination_id, to_char(d.sent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS sent_at
-       FROM deliveries d JOIN destinations t ON t.id = d.destination_id WHERE d.project_id = $1 AND d.id = $2 FOR UPDATE OF d`,
-      [projectId, id],
+    const { rows } = await tx.query<NotRetryableRow & { backing_off: boolean }>(
+      `SELECT ${SHOWN_STATUS_SQL} AS status, t.status_hint, d.destination_id, to_char(d.sent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS sent_at,
+         ${SHOWN_STATUS_SQL} = 'pending' AND ${WAITING_ON_BACKOFF_SQL} AS backing_off,
+         d.last_error = $1 AS chunk_hold, to_char(d.deliver_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS deliver_at, d.deliver_at > now() AS later
+       FROM deliveries d JOIN destinations t ON t.id = d.destination_id WHERE d.project_id = $2 AND d.id = $3 FOR UPDATE OF d`,
+      [CHUNK_HOLD_NOTE, projectId, id],
     );
     const row = rows[0];
     if (!row) throw new NotFoundError('Delivery', id);
+    if (row.backing_off) {
+      await tx.query(RETRY_NOW_SQL, [CHUNK_HOLD_NOTE, [id]]);
+      return;
+    }
     if (!isRetryable(row.status)) throw notRetryable(id, row);
     await tx.query(RETRY_SQL, [[id], RETRYABLE_STATUSES]);
   });
   return getDeliveryRecord(db, projectId, id);
 }
 
-function notRetryable(id: string, row: { status: string; status_hint: string | null; destination_id: string; sent_at: string | null }): SwitchboardError {
+interface NotRetryableRow {
+  status: string;
+  status_hint: string | null;
+  destination_id: string;
+  sent_at: string | null;
+  chunk_hold: boolean | null;
+  deliver_at: string | null;
+  later: boolean | null;
+}
+
+function notRetryable(id: string, row: NotRetryableRow): SwitchboardError {
   const why: Record<string, string> = {
     sent: `was already sent to Slack (at ${row.sent_at}); retrying it would post the message twice. To post it again, send the event again`,
     sending: 'is being sent to Slack right now',
     scheduled: 'was handed to Slack, which posts it at its scheduled time; retrying it would post the message twice',
-    pending: 'is already waiting in line to be sent; it goes when its turn comes',
+    pending: row.chunk_hold
+      ? 'is the last of a chunk of a bulk retry and waits (up to a minute) for the next chunk, so the line keeps its order'
+      : row.later
+        ? `waits for the time its event asked for (deliver_at ${row.deliver_at})`
+        : 'is already waiting in line to be sent; it goes when its turn comes',
     held: `is waiting because its destination needs attention: ${row.status_hint ?? 'see the destination'} Once fixed (or after a successful POST /v1/destinations/${row.destination_id}/test) it is sent without a retry`,
   };
   return new SwitchboardError(
     'delivery_not_retryable',
-    `Delivery ${id} ${why[row.status] ?? `is ${row.status}`}. Only ${RETRYABLE_STATUSES.join(', ')} deliveries can be retried.`,
+    `Delivery ${id} ${why[row.status] ?? `is ${row.status}`}. Only ${RETRYABLE_STATUSES.join(', ')} deliveries, and pending ones waiting on a retry backoff, can be retried.`,
     { status: row.status },
   );
 }

@@ -14,8 +14,12 @@
  * Deliveries of events sent with `deliver_at` stand outside the line: they are claimed when
  * their own run_at comes (at once for those Slack will schedule, at deliver_at otherwise) and
  * never hold up the destination's other messages.
+ *
+ * A head waiting out a transient failure whose workspace is in an outage may also go before its
+ * run_at, as that outage's probe (outages.ts): one at a time, every few seconds.
  */
 import type { Database } from '../db/database.ts';
+import { isProbeSql, outageKey } from './outages.ts';
 import { bucketKeys, type PacingRules } from './pacing.ts';
 
 export interface ClaimedDelivery {
@@ -52,6 +56,8 @@ export interface ClaimedDelivery {
   /** When the event asked to be delivered, if it did. */
   deliverAtMs: number | null;
   ephemeralUserId: string | null;
+  /** Where an outage of this send is counted (outages.ts); a webhook without a workspace gets its host once the URL is read. */
+  outageKey: string | null;
 }
 
 /**
@@ -59,14 +65,17 @@ export interface ClaimedDelivery {
  * delivery whose time has come. `dest` names the destination id column of the outer query.
  */
 function nextOf(dest: string): string {
-  return `(SELECT d.id, d.status, d.run_at, d.expires_at FROM deliveries d
+  return `(SELECT d.id, d.status, d.run_at, d.expires_at, d.outage_key FROM deliveries d
              WHERE d.destination_id = ${dest} AND d.status IN ('pending', 'sending') AND d.deliver_at IS NULL
              ORDER BY d.seq LIMIT 1)
           UNION ALL
-          (SELECT d.id, d.status, d.run_at, d.expires_at FROM deliveries d
+          (SELECT d.id, d.status, d.run_at, d.expires_at, d.outage_key FROM deliveries d
              WHERE d.destination_id = ${dest} AND d.status = 'pending' AND d.deliver_at IS NOT NULL AND d.run_at <= now()
              ORDER BY d.run_at LIMIT 5)`;
 }
+
+/** SQL: the head `h` may go now: its time has come, or it is its outage's probe (outages.ts). */
+const isDue = (h: string) => `(${h}.run_at <= now() OR ${isProbeSql(h)})`;
 
 /** Marks pending deliveries past their time to live as expired: they are not worth sending. */
 export async function expireDeliveries(db: Database): Promise<number> {
@@ -93,12 +102,12 @@ export async function claimDeliveries(
       `SELECT h.id, t.id AS destination_id, t.team_id
        FROM destinations t
        CROSS JOIN LATERAL (${nextOf('t.id')}) h
-       WHERE t.status = 'active' AND h.status = 'pending' AND h.run_at <= now()
+       WHERE t.status = 'active' AND h.status = 'pending' AND ${isDue('h')}
          AND NOT EXISTS (SELECT 1 FROM pacing_buckets b WHERE b.key = 'dst:' || t.id
                          AND (b.paused_until > now() OR b.tat > now() + $2 * interval '1 millisecond'))
          AND NOT EXISTS (SELECT 1 FROM pacing_buckets b WHERE b.key = 'team:' || t.team_id
                          AND (b.paused_until > now() OR b.tat > now() + $3 * interval '1 millisecond'))
-       ORDER BY h.run_at
+       ORDER BY least(h.run_at, now())
        LIMIT $1
        FOR UPDATE OF t SKIP LOCKED`,
       [limit, pacing.destination.toleranceMs, pacing.workspace.toleranceMs],
@@ -109,7 +118,7 @@ export async function claimDeliveries(
       `SELECT h.id, c.destination_id, c.team_id
        FROM (SELECT DISTINCT * FROM unnest($1::text[], $2::text[]) AS u(destination_id, team_id)) c
        CROSS JOIN LATERAL (${nextOf('c.destination_id')}) h
-       WHERE h.status = 'pending' AND h.run_at <= now() AND (h.expires_at IS NULL OR h.expires_at > now())
+       WHERE h.status = 'pending' AND ${isDue('h')} AND (h.expires_at IS NULL OR h.expires_at > now())
          AND h.id = ANY($3)`,
       [candidates.map((c) => c.destination_id), candidates.map((c) => c.team_id), candidates.map((c) => c.id)],
       { prepare: 'claim_recheck_heads' },
@@ -136,7 +145,7 @@ export async function claimDeliveries(
       message: ClaimedDelivery['message']; kind: ClaimedDelivery['kind']; channel_id: string | null; user_id: string | null;
       user_email: string | null; webhook_url_sealed: string | null; connection_id: string | null; bot_token_sealed: string | null; scopes: string[] | null;
       subject: string | null; subject_action: ClaimedDelivery['subjectAction']; reply_broadcast: boolean; update_message: ClaimedDelivery['updateMessage'];
-      deliver_ms: number | null; ephemeral_user_id: string | null; refresh_due_ms: number | null;
+      deliver_ms: number | null; ephemeral_user_id: string | null; refresh_due_ms: number | null; team_id: string | null;
     }>(
       `UPDATE deliveries d SET status = 'sending', locked_by = $2, locked_at = now(), attempts = d.attempts + 1, updated_at = now()
        FROM events e, destinations t LEFT JOIN connections c ON c.id = t.connection_id
@@ -148,7 +157,7 @@ export async function claimDeliveries(
          t.kind, t.channel_id, t.user_id, t.user_email, t.webhook_url_sealed, t.connection_id, c.bot_token_sealed, c.scopes,
          e.subject, d.subject_action, d.reply_broadcast, e.update_message,
          (extract(epoch FROM d.deliver_at) * 1000)::float8 AS deliver_ms, t.ephemeral_user_id,
-         (extract(epoch FROM c.token_refresh_due_at) * 1000)::float8 AS refresh_due_ms`,
+         (extract(epoch FROM c.token_refresh_due_at) * 1000)::float8 AS refresh_due_ms, t.team_id`,
       [granted, workerId],
       { prepare: 'claim_take' },
     );
@@ -178,6 +187,7 @@ export async function claimDeliveries(
       updateMessage: r.update_message,
       deliverAtMs: r.deliver_ms === null ? null : Number(r.deliver_ms),
       ephemeralUserId: r.ephemeral_user_id,
+      outageKey: outageKey(r.kind, r.team_id),
     }));
   });
 }
@@ -185,19 +195,22 @@ export async function claimDeliveries(
 /** When the next claim could succeed (earliest due head or bucket refill), for the worker's timer. */
 export async function nextClaimAt(db: Database, pacing: PacingRules): Promise<number | undefined> {
   const { rows } = await db.query<{ at: number | null }>(
-    `SELECT (extract(epoch FROM min(greatest(h.run_at,
+    `SELECT (extract(epoch FROM min(greatest(least(h.run_at, coalesce(o.probe_at, 'infinity')),
                coalesce(b.paused_until, '-infinity'), coalesce(b.tat - $1 * interval '1 millisecond', '-infinity'),
                coalesce(w.paused_until, '-infinity'), coalesce(w.tat - $2 * interval '1 millisecond', '-infinity')))) * 1000)::float8 AS at
      FROM destinations t
      CROSS JOIN LATERAL (
-       (SELECT d.status, d.run_at FROM deliveries d
+       (SELECT d.status, d.run_at, d.outage_key FROM deliveries d
          WHERE d.destination_id = t.id AND d.status IN ('pending', 'sending') AND d.deliver_at IS NULL ORDER BY d.seq LIMIT 1)
        UNION ALL
-       (SELECT d.status, d.run_at FROM deliveries d
+       (SELECT d.status, d.run_at, d.outage_key FROM deliveries d
          WHERE d.destination_id = t.id AND d.status = 'pending' AND d.deliver_at IS NOT NULL ORDER BY d.run_at LIMIT 1)
      ) h
      LEFT JOIN pacing_buckets b ON b.key = 'dst:' || t.id
      LEFT JOIN pacing_buckets w ON w.key = 'team:' || t.team_id
+     -- A head waiting on an outage may go at the next probe (unless a probe is in flight).
+     LEFT JOIN outages o ON o.key = h.outage_key
+       AND NOT EXISTS (SELECT 1 FROM deliveries x WHERE x.outage_key = o.key AND x.status = 'sending')
      WHERE t.status = 'active' AND h.status = 'pending'`,
     [pacing.destination.toleranceMs, pacing.workspace.toleranceMs],
     { prepare: 'next_claim_at' },

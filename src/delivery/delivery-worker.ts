@@ -11,11 +11,13 @@ import type { DeliveryConfig } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { randomBase32 } from '../ids.ts';
 import type { Logger } from '../logging/create-logger.ts';
+import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
 import type { Keyring } from '../secrets/keyring.ts';
 import { BROKEN_DESTINATION_HINTS } from '../slack/slack-error-hints.ts';
 import type { SendTarget, SlackTransport } from '../slack/slack-transport.ts';
 import { claimDeliveries, expireDeliveries, nextClaimAt, type ClaimedDelivery } from './claim-deliveries.ts';
 import type { DeliverySignal } from './delivery-signal.ts';
+import { outageKey } from './outages.ts';
 import { pacingRules } from './pacing.ts';
 import { isPlainSent, recordOutcome } from './record-outcome.ts';
 import { SentRecorder } from './sent-recorder.ts';
@@ -41,6 +43,8 @@ export interface DeliveryWorkerDeps {
   botToken?: (connectionId: string, sealedToken: string) => Promise<string>;
   /** Tells when a rotating token is due (the clock botToken renews by); the system clock by default. */
   clock?: Clock;
+  /** Counts each settled outcome for GET /metrics (src/metrics/). */
+  metrics?: Pick<GatewayMetrics, 'deliverySettled'>;
 }
 
 /** Heartbeat and housekeeping, at most this far apart (and at least three beats per stale period). */
@@ -179,6 +183,7 @@ export class DeliveryWorker {
         const settled = isPlainSent(report)
           ? await this.#sentRecorder.record({ delivery, report, startedAt, destinationIntervalMs: policy.destinationIntervalMs })
           : await recordOutcome(this.deps.db, this.id, delivery, report, startedAt, policy);
+        this.deps.metrics?.deliverySettled(settled);
         if (settled !== 'sent') {
           this.deps.logger.warn({ delivery_id: delivery.id, destination_id: delivery.destinationId, outcome: report.outcome, settled }, 'delivery not sent');
         }
@@ -220,7 +225,11 @@ export class DeliveryWorker {
 
   async #target(d: ClaimedDelivery): Promise<SendTarget> {
     const { keyring } = this.deps;
-    if (d.kind === 'webhook') return { kind: 'webhook', url: keyring.decrypt(d.webhookUrlSealed!) };
+    if (d.kind === 'webhook') {
+      const url = keyring.decrypt(d.webhookUrlSealed!);
+      d.outageKey ??= outageKey('webhook', null, url); // a URL naming no workspace: its host
+      return { kind: 'webhook', url };
+    }
     if (!d.botTokenSealed || !d.connectionId) throw Object.assign(new Error('the connection has no bot token'), { code: 'not_authed' });
     // The claim read the token already; only a rotating token due for renewal needs the slower path.
     const renew = this.deps.botToken && d.tokenRefreshDueMs !== null && d.tokenRefreshDueMs <= (this.deps.clock ?? systemClock).now();

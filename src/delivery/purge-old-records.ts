@@ -21,5 +21,7 @@ export async function purgeOldRecords(db: Database, retentionDays: number): Prom
   await batch(`DELETE FROM events WHERE id IN (
     SELECT e.id FROM events e WHERE e.accepted_at < now() - $1 * interval '1 day'
       AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id) LIMIT 1000)`);
+  // An outage nobody has probed for a day has no one waiting on it any more (outages.ts).
+  total += (await db.query(`DELETE FROM outages WHERE last_failure_at < now() - interval '1 day'`)).rowCount;
   return total;
 }

@@ -1,12 +1,15 @@
 /**
  * After a send: one transaction records the attempt (the audit log) and moves the delivery on.
  * Failures are data on rows: the delivery's status, run_at and last_error; the destination's
- * status and hint; a bucket's pause. Only the worker that owns the claim may settle it.
+ * status and hint; a bucket's pause; a workspace's outage (outages.ts). Only the worker that owns
+ * the claim may settle it.
  */
 import type { Queryable } from '../db/database.ts';
 import { newId } from '../ids.ts';
+import { scrubSecrets } from '../logging/scrub-secrets.ts';
 import type { ClaimedDelivery } from './claim-deliveries.ts';
 import type { DeliveryReport } from './send-delivery.ts';
+import { countsTowardOutage, endOutage, noteOutageFailure, OUTAGE_PROBE_SECONDS } from './outages.ts';
 import { recordSentMany } from './sent-recorder.ts';
 import { retryDelayMs, shouldDeadLetter, type RetryPolicy } from './retry-schedule.ts';
 
@@ -26,12 +29,14 @@ export async function recordOutcome(
   policy: RetryPolicy & { destinationIntervalMs?: number },
   now = Date.now(),
 ): Promise<Settled> {
-  const o = report.outcome;
   if (isPlainSent(report)) {
     // The common case in one statement (sent-recorder.ts; the worker groups these across sends).
     const owned = await recordSentMany(db, workerId, [{ delivery, report, startedAt, destinationIntervalMs: policy.destinationIntervalMs }]);
     return owned.has(delivery.id) ? 'sent' : 'lost_claim';
   }
+  // What is kept of a failure (last_error, the audit log) is read by tenants and kept for weeks:
+  // whatever a transport or an internal error put in it, nothing shaped like a secret is stored.
+  const o = 'error' in report.outcome ? { ...report.outcome, error: scrubSecrets(report.outcome.error) } : report.outcome;
   return db.transaction(async (tx) => {
     const owner = `d.id = $1 AND d.status = 'sending' AND d.locked_by = $2`;
     const args = [delivery.id, workerId];
@@ -43,7 +48,7 @@ export async function recordOutcome(
       // queue keeps it and posts it itself at deliver_at. Nothing failed; the try does not count.
       changed = (await tx.query(
         `UPDATE deliveries d SET status = 'pending', attempts = d.attempts - 1, run_at = $3, locked_by = NULL, locked_at = NULL,
-           updated_at = now() WHERE ${owner}`,
+           outage_key = NULL, updated_at = now() WHERE ${owner}`,
         [...args, report.deferUntil],
       )).rowCount;
       if (Object.keys(report.request).length === 0) return changed ? 'deferred' : 'lost_claim'; // no call to Slack, nothing to log
@@ -55,9 +60,11 @@ export async function recordOutcome(
         // chat.deleteScheduledMessage with this id.
         changed = (await tx.query(
           `UPDATE deliveries d SET status = 'scheduled', scheduled_message_id = $3, slack_channel = $4, last_error = NULL,
-             outcome_hint = NULL, locked_by = NULL, locked_at = NULL, updated_at = now() WHERE ${owner}`,
+             outcome_hint = NULL, locked_by = NULL, locked_at = NULL, outage_key = NULL, updated_at = now() WHERE ${owner}`,
           [...args, o.scheduledMessageId, o.channel ?? null],
         )).rowCount;
+        // Slack took it: whatever outage its workspace was in is over (outages.ts).
+        if (changed && delivery.outageKey) await endOutage(tx, delivery.outageKey);
         settled = 'scheduled';
         break;
       case 'retry': {
@@ -70,11 +77,15 @@ export async function recordOutcome(
         // expired now, so the line moves on instead of waiting for a send that would not happen.
         const expired = !dead && delivery.expiresAtMs !== null && now + nextDelayMs >= delivery.expiresAtMs;
         const status = dead ? 'dead' : expired ? 'expired' : 'pending';
+        // A failure worth waiting out counts toward its workspace's outage; a head still waiting
+        // waits on it, so the outage's probe or its end can send it before its own backoff.
+        const outage = delivery.outageKey && countsTowardOutage(o) ? delivery.outageKey : null;
         changed = (await tx.query(
           `UPDATE deliveries d SET status = $3, run_at = now() + $4 * interval '1 millisecond', last_error = $5,
-             locked_by = NULL, locked_at = NULL, updated_at = now() WHERE ${owner}`,
-          [...args, status, nextDelayMs, expired ? `expired before it could be sent (last try: ${o.error})` : o.error],
+             locked_by = NULL, locked_at = NULL, outage_key = $6, updated_at = now() WHERE ${owner}`,
+          [...args, status, nextDelayMs, expired ? `expired before it could be sent (last try: ${o.error})` : o.error, status === 'pending' ? outage : null],
         )).rowCount;
+        if (changed && outage) await noteOutageFailure(tx, outage, o.error, OUTAGE_PROBE_SECONDS * 1000 * (policy.delayScale ?? 1));
         settled = dead ? 'dead' : expired ? 'expired' : 'retrying';
         break;
       }
@@ -83,7 +94,7 @@ export async function recordOutcome(
         // The attempt does not count against the delivery: Slack asked us to wait, nothing failed.
         changed = (await tx.query(
           `UPDATE deliveries d SET status = 'pending', attempts = d.attempts - 1, run_at = now() + $3 * interval '1 second',
-             last_error = $4, locked_by = NULL, locked_at = NULL, updated_at = now() WHERE ${owner}`,
+             last_error = $4, locked_by = NULL, locked_at = NULL, outage_key = NULL, updated_at = now() WHERE ${owner}`,
           [...args, o.retryAfterSeconds, `rate limited by Slack: retry after ${o.retryAfterSeconds}s`],
         )).rowCount;
         await tx.query(
@@ -95,7 +106,7 @@ export async function recordOutcome(
         break;
       case 'rejected':
         changed = (await tx.query(
-          `UPDATE deliveries d SET status = 'failed', last_error = $3, locked_by = NULL, locked_at = NULL, updated_at = now() WHERE ${owner}`,
+          `UPDATE deliveries d SET status = 'failed', last_error = $3, locked_by = NULL, locked_at = NULL, outage_key = NULL, updated_at = now() WHERE ${owner}`,
           [...args, `Slack rejected the message: ${o.error}`],
         )).rowCount;
         settled = 'failed';
@@ -104,7 +115,7 @@ export async function recordOutcome(
         // Held, not dropped: the delivery waits at the head of its line until the destination is fixed.
         changed = (await tx.query(
           `UPDATE deliveries d SET status = 'pending', attempts = d.attempts - 1, last_error = $3, outcome_hint = $4,
-             locked_by = NULL, locked_at = NULL, updated_at = now() WHERE ${owner}`,
+             locked_by = NULL, locked_at = NULL, outage_key = NULL, updated_at = now() WHERE ${owner}`,
           [...args, o.error, o.hint],
         )).rowCount;
         if (changed) await markNeedsAttention(tx, delivery, o.error, o.hint, o.scope);
@@ -131,7 +142,7 @@ export async function recordOutcome(
        WHERE EXISTS (SELECT 1 FROM deliveries WHERE id = $3)`,
       [
         newId('att'), delivery.projectId, delivery.id, delivery.destinationId, delivery.attempts, workerId, startedAt, report.latencyMs,
-        JSON.stringify(report.request), report.httpStatus ?? null, report.response === undefined ? null : JSON.stringify(report.response),
+        scrubSecrets(JSON.stringify(report.request)), report.httpStatus ?? null, report.response === undefined ? null : scrubSecrets(JSON.stringify(report.response)),
         o.kind, o.kind === 'sent' ? null : o.error, o.kind === 'sent' ? o.channel ?? null : null, o.kind === 'sent' ? o.ts ?? null : null,
       ],
     );

@@ -4,7 +4,7 @@
  * commit per message, which is where a busy worker's time went. Instead, posted messages that
  * finish while an earlier record is in flight are written together by the next ONE statement:
  * every delivery settled if this worker still owns it, subject roots recorded, destinations'
- * pace counted from the answer, attempts logged. A lone outcome is written at once, no waiting.
+ * pace counted from the answer, outages of their workspaces ended (outages.ts), attempts logged. A lone outcome is written at once, no waiting.
  *
  * Each caller learns whether its own delivery was still owned ('sent') or had been taken away
  * ('lost_claim'); a failed statement fails every caller in it, and each retries on its own.
@@ -14,6 +14,7 @@ import { isRefusedStatement } from '../db/database-errors.ts';
 import { GroupCommit } from '../db/group-commit.ts';
 import { newId } from '../ids.ts';
 import type { ClaimedDelivery } from './claim-deliveries.ts';
+import { RESUME_WAITING_SQL } from './outages.ts';
 import type { DeliveryReport } from './send-delivery.ts';
 
 export interface SentRecord {
@@ -67,6 +68,7 @@ export async function recordSentMany(db: { query: Queryable['query'] }, workerId
       root_channel: root?.channel ?? null,
       root_ts: root?.ts ?? null,
       interval_ms: destinationIntervalMs ?? null,
+      outage_key: d.outageKey,
       attempt_id: newId('att'),
       attempt: d.attempts,
       started_at: startedAt.toISOString(),
@@ -84,11 +86,11 @@ export async function recordSentMany(db: { query: Queryable['query'] }, workerId
   const { rows: settled } = await db.query<{ id: string }>(
     `WITH input AS MATERIALIZED (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(delivery_id text, destination_id text, project_id text, subject text,
-         channel text, ts text, root_channel text, root_ts text, interval_ms float8, attempt_id text, attempt int,
+         channel text, ts text, root_channel text, root_ts text, interval_ms float8, outage_key text, attempt_id text, attempt int,
          started_at timestamptz, latency_ms int, request jsonb, http_status int, response jsonb)
      ), settled AS (
        UPDATE deliveries d SET status = 'sent', sent_at = now(), slack_channel = i.channel, slack_ts = i.ts, last_error = NULL,
-         outcome_hint = NULL, locked_by = NULL, locked_at = NULL, updated_at = now()
+         outcome_hint = NULL, locked_by = NULL, locked_at = NULL, outage_key = NULL, updated_at = now()
        FROM input i
        WHERE d.id = i.delivery_id AND d.status = 'sending' AND d.locked_by = $2
        RETURNING d.id
@@ -107,6 +109,11 @@ export async function recordSentMany(db: { query: Queryable['query'] }, workerId
      ), pace AS (
        UPDATE pacing_buckets b SET tat = greatest(b.tat, now() + p.interval_ms * interval '1 millisecond')
        FROM paced p WHERE b.key = p.key
+     ), ended AS (
+       DELETE FROM outages o WHERE o.key IN (SELECT i.outage_key FROM input i JOIN settled s ON s.id = i.delivery_id)
+       RETURNING o.key, o.failures
+     ), resumed AS (
+       ${RESUME_WAITING_SQL('ended')}
      ), attempt AS (
        INSERT INTO delivery_attempts (id, project_id, delivery_id, destination_id, attempt, worker, started_at, latency_ms, request,
          http_status, response, outcome, error, slack_channel, slack_ts)
@@ -133,9 +140,13 @@ async function recordSentOne(db: { query: Queryable['query'] }, workerId: string
   const { rows } = await db.query<{ id: string }>(
     `WITH settled AS (
        UPDATE deliveries d SET status = 'sent', sent_at = now(), slack_channel = $3, slack_ts = $4, last_error = NULL,
-         outcome_hint = NULL, locked_by = NULL, locked_at = NULL, updated_at = now()
+         outcome_hint = NULL, locked_by = NULL, locked_at = NULL, outage_key = NULL, updated_at = now()
        WHERE d.id = $1 AND d.status = 'sending' AND d.locked_by = $2
        RETURNING d.id
+     ), ended AS (
+       DELETE FROM outages WHERE key = $18::text AND EXISTS (SELECT 1 FROM settled) RETURNING key, failures
+     ), resumed AS (
+       ${RESUME_WAITING_SQL('ended')}
      ), root AS (
        INSERT INTO subject_messages (destination_id, subject, project_id, channel, ts, delivery_id)
        SELECT $5, $6, $7, $8, $9, $1 WHERE $8::text IS NOT NULL AND EXISTS (SELECT 1 FROM settled)
@@ -154,7 +165,7 @@ async function recordSentOne(db: { query: Queryable['query'] }, workerId: string
       d.id, workerId, o.channel ?? null, o.ts ?? null, d.destinationId, d.subject, d.projectId,
       root?.channel ?? null, root?.ts ?? null, destinationIntervalMs ?? null,
       newId('att'), d.attempts, startedAt, Math.round(report.latencyMs), JSON.stringify(report.request), report.httpStatus ?? null,
-      report.response === undefined ? null : JSON.stringify(report.response),
+      report.response === undefined ? null : JSON.stringify(report.response), d.outageKey,
     ],
     { prepare: 'record_sent_one' },
   );

@@ -15,11 +15,25 @@ export function checkWebhookUrl(raw: string, allowedOrigins: readonly string[]):
   } catch {
     throw new ValidationError('webhook_url is not a URL: paste the Webhook URL Slack shows under Incoming Webhooks', { field: 'webhook_url' }, 'webhook_url_invalid');
   }
+  // URL.origin leaves the user name and password out, so they are refused first: Slack's webhook
+  // URLs never carry them, and a stored one would be shown with the hint and sent with every message.
+  if (url.username || url.password) {
+    throw new ValidationError(
+      'webhook_url must not contain a user name or password (user:password@): paste the Webhook URL exactly as Slack shows it under Incoming Webhooks',
+      { field: 'webhook_url' },
+      'webhook_url_invalid',
+    );
+  }
+  if (url.hostname === new URL(SLACK_ORIGIN).hostname && url.port !== '') {
+    throw new ValidationError(`webhook_url must not name a port: Slack's webhook URLs start with ${SLACK_ORIGIN}/services/`, { field: 'webhook_url' }, 'webhook_url_invalid');
+  }
   const allowed = url.origin === SLACK_ORIGIN || allowedOrigins.includes(url.origin);
   if (!allowed) {
+    // The other origins the operator allowed (SWITCHBOARD_ALLOWED_WEBHOOK_ORIGINS) are internal
+    // addresses: a tenant is told they exist, never what they are.
     throw new ValidationError(
       `webhook_url must start with ${SLACK_ORIGIN}/services/ (got a URL on ${url.origin})` +
-        (allowedOrigins.length ? `; also allowed: ${allowedOrigins.join(', ')}` : ''),
+        (allowedOrigins.length ? ', or with an origin the operator allowed' : ''),
       { field: 'webhook_url' },
       'webhook_url_invalid',
     );

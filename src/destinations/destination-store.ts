@@ -48,6 +48,8 @@ export interface Destination {
   status: 'active' | 'needs_attention' | 'disabled';
   status_reason: string | null;
   status_hint: string | null;
+  /** The outage (src/delivery/outages.ts) the head of its line is waiting on, if any. */
+  waiting_on_outage: { key: string; since: string; failures: number; last_error: string | null; next_probe_at: string } | null;
   created_at: string;
   updated_at: string;
 }
@@ -72,9 +74,18 @@ export interface DestinationRules {
   allowedWebhookOrigins: readonly string[];
 }
 
+const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** The outage the head of the destination's line waits on (one index lookup for the head). */
+const WAITING_ON_OUTAGE = `(SELECT json_build_object('key', o.key, 'since', ${iso('o.started_at')}, 'failures', o.failures,
+    'last_error', o.last_error, 'next_probe_at', ${iso('o.probe_at')})
+  FROM (SELECT x.outage_key FROM deliveries x WHERE x.destination_id = destinations.id AND x.status IN ('pending', 'sending')
+          AND x.deliver_at IS NULL ORDER BY x.seq LIMIT 1) h
+  JOIN outages o ON o.key = h.outage_key)`;
+
 export const DESTINATION_COLUMNS = `id, project_id, name, kind, connection_id, channel_id, user_id, user_email, webhook_url_hint,
   enabled, subscriptions, condition, subject_policies, ephemeral_user_id, status, status_reason, status_hint,
-  created_at::text AS created_at, updated_at::text AS updated_at`;
+  ${WAITING_ON_OUTAGE} AS waiting_on_outage, created_at::text AS created_at, updated_at::text AS updated_at`;
 
 const CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;
 const USER_ID = /^[UW][A-Z0-9]{2,}$/;

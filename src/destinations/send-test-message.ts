@@ -10,6 +10,7 @@ import type { Database, Queryable } from '../db/database.ts';
 import type { Destination } from './destination-store.ts';
 import { NotFoundError } from '../errors.ts';
 import { newId } from '../ids.ts';
+import { scrubSecrets } from '../logging/scrub-secrets.ts';
 import type { Keyring } from '../secrets/keyring.ts';
 import { markNeedsAttention } from '../delivery/record-outcome.ts';
 import { BROKEN_DESTINATION_HINTS, CONNECTION_ERRORS, TRANSIENT_ERRORS } from '../slack/slack-error-hints.ts';
@@ -79,7 +80,8 @@ export async function sendTestMessage(deps: TestMessageDeps, projectId: string, 
 
   const startedAt = new Date(deps.now());
   const report = await send(deps, destination, testMessage(destination.name, startedAt));
-  const outcome = report.outcome;
+  // The answer is shown to the tenant and kept in the audit log: nothing shaped like a secret in it.
+  const outcome = 'error' in report.outcome ? { ...report.outcome, error: scrubSecrets(report.outcome.error) } : report.outcome;
   const attemptId = newId('att', startedAt.getTime());
 
   const { status, resumed } = await deps.db.transaction(async (tx) => {
@@ -88,8 +90,8 @@ export async function sendTestMessage(deps: TestMessageDeps, projectId: string, 
          http_status, response, outcome, error, slack_channel, slack_ts)
        VALUES ($1, $2, NULL, $3, 1, 'test-message', $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [
-        attemptId, projectId, destination.id, startedAt, report.latencyMs, JSON.stringify(report.request), report.httpStatus ?? null,
-        report.response === undefined ? null : JSON.stringify(report.response), outcome.kind, outcome.kind === 'sent' ? null : outcome.error,
+        attemptId, projectId, destination.id, startedAt, report.latencyMs, scrubSecrets(JSON.stringify(report.request)), report.httpStatus ?? null,
+        report.response === undefined ? null : scrubSecrets(JSON.stringify(report.response)), outcome.kind, outcome.kind === 'sent' ? null : outcome.error,
         outcome.kind === 'sent' ? outcome.channel ?? null : null, outcome.kind === 'sent' ? outcome.ts ?? null : null,
       ],
     );

@@ -5,10 +5,11 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppContext } from '../app-context.ts';
-import { SwitchboardError } from '../errors.ts';
+import { SwitchboardError, ValidationError } from '../errors.ts';
 import { authenticate, type HttpEnv } from './authenticate.ts';
 import { bodyLimit } from './body-limit.ts';
 import { errorBody, respondWithError } from './error-response.ts';
+import { findUnstorable, textProblem, unstorableError } from './storable-input.ts';
 import { connectionChannelRoutes } from './routes/connection-channel-routes.ts';
 import { connectionRoutes } from './routes/connection-routes.ts';
 import { deliveryRoutes } from './routes/delivery-routes.ts';
@@ -16,6 +17,7 @@ import { destinationRoutes } from './routes/destination-routes.ts';
 import { registerDocs } from './routes/docs-routes.ts';
 import { eventRoutes } from './routes/event-routes.ts';
 import { eventTypeRoutes } from './routes/event-type-routes.ts';
+import { metricsRoute } from './routes/metrics-routes.ts';
 import { oauthRoutes } from './routes/oauth-routes.ts';
 import { projectRoutes } from './routes/project-routes.ts';
 import { subjectRoutes } from './routes/subject-routes.ts';
@@ -25,7 +27,11 @@ export const API_VERSION = '0.1.0';
 export function createHttpApp(ctx: AppContext): OpenAPIHono<HttpEnv> {
   const app = new OpenAPIHono<HttpEnv>();
 
-  app.onError((error, c) => respondWithError(c, error, (err) => ctx.logger.error({ err, path: c.req.path }, 'request failed')));
+  app.onError((error, c) => {
+    const res = respondWithError(c, error, (err) => ctx.logger.error({ err, path: c.req.path }, 'request failed'));
+    if (res.status === 500 || res.status === 503) ctx.metrics?.databaseError('http'); // most often the database (see docs/operations.md)
+    return res;
+  });
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}: see /docs`), 404));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
@@ -37,6 +43,7 @@ export function createHttpApp(ctx: AppContext): OpenAPIHono<HttpEnv> {
       return c.json({ status: 'not_ready', database: ctx.db.kind }, 503);
     }
   });
+  app.get('/metrics', metricsRoute(ctx));
 
   // Batches may carry up to 500 events, so they get a larger allowance than single calls.
   const tooLarge = (limit: number) => () => {
@@ -58,6 +65,36 @@ export function createHttpApp(ctx: AppContext): OpenAPIHono<HttpEnv> {
     return next();
   });
   app.use('/v1/*', authenticate(ctx));
+  // Text the database cannot store (NUL, unpaired surrogates) and `__proto__` keys are refused
+  // right after authentication, naming where they are; a batch judges each event on its own (event-routes.ts).
+  app.use('/v1/*', async (c, next) => {
+    for (const [name, values] of Object.entries(c.req.queries())) {
+      for (const value of values) {
+        const found = textProblem(value, '') ?? textProblem(name, '');
+        if (found) throw unstorableError(found, `query parameter ${JSON.stringify(name.slice(0, 40))}`);
+      }
+    }
+    let path: string;
+    try {
+      path = decodeURIComponent(c.req.path);
+    } catch {
+      throw new ValidationError('The request path is not valid percent-encoded UTF-8: check the ids in it');
+    }
+    const inPath = textProblem(path, '');
+    if (inPath) throw unstorableError(inPath, 'request path');
+    if (['POST', 'PUT', 'PATCH'].includes(c.req.method) && /^application\/json\b/i.test(c.req.header('content-type') ?? '')) {
+      let body: unknown;
+      try {
+        body = await c.req.json(); // cached: the route's validator reads the same parsed body
+      } catch {
+        return next(); // not JSON: the route's validator answers invalid_json
+      }
+      const batch = c.req.path === '/v1/events/batch' && typeof body === 'object' && body !== null && Array.isArray((body as { events?: unknown }).events);
+      const found = batch ? findUnstorable({ ...(body as object), events: [] }) : findUnstorable(body);
+      if (found) throw unstorableError(found, 'request body');
+    }
+    return next();
+  });
   // Read-your-writes for ingest's cache: a change made through this process is seen by the very
   // next event. (Other processes hear of it through NOTIFY project_changed.)
   app.use('/v1/*', async (c, next) => {

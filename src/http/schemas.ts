@@ -4,6 +4,24 @@
  */
 import { z } from '@hono/zod-openapi';
 
+// Control characters (C0, DEL, C1), line and paragraph separators, and bidirectional overrides:
+// a name with them prints wrong or misleadingly in tables, logs and Slack.
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+/** A name people read (project, key, destination): 1–200 characters, no control characters. */
+export const DisplayName = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((v) => !UNPRINTABLE.test(v), { message: 'must not contain control characters, line breaks or bidirectional overrides' });
+
+/** Largest project `settings` object, as JSON. */
+export const MAX_SETTINGS_BYTES = 16 * 1024;
+
+export const ProjectSettings = z
+  .record(z.string(), z.unknown())
+  .refine((v) => JSON.stringify(v).length <= MAX_SETTINGS_BYTES, { message: `must be at most ${MAX_SETTINGS_BYTES} bytes as JSON` });
+
 export const ErrorSchema = z
   .object({
     error: z.object({
@@ -87,6 +105,16 @@ export const DestinationSchema = z
     status,
     status_reason: z.string().nullable(),
     status_hint: z.string().nullable(),
+    waiting_on_outage: z
+      .object({
+        key: z.string().openapi({ example: 'team:T0123ABCD', description: 'team:<workspace> (Web API), hook:<workspace> (incoming webhooks), or hook:<host>' }),
+        since: z.string().openapi({ description: 'When the outage began (the first failure with no success since)' }),
+        failures: z.number().openapi({ description: 'Failed sends there since it began' }),
+        last_error: z.string().nullable(),
+        next_probe_at: z.string().openapi({ description: 'When one waiting message is tried next; the first that gets through resumes every line waiting on it' }),
+      })
+      .nullable()
+      .openapi({ description: 'The Slack outage the head of this destination’s line is waiting out, if any (see docs/deliveries.md)' }),
     created_at: z.string(),
     updated_at: z.string(),
   })
@@ -210,6 +238,15 @@ const bulkFields = {
 
 export const BulkRetryResultSchema = z.object({ retried: z.number(), ...bulkFields }).openapi('BulkRetryResult');
 export const BulkCancelResultSchema = z.object({ cancelled: z.number(), ...bulkFields }).openapi('BulkCancelResult');
+
+export const ResumeResultSchema = z
+  .object({
+    destination: DestinationSchema,
+    hold_lifted: z.boolean().openapi({ description: 'true when the destination needed attention and is active again' }),
+    resumed: z.number().openapi({ description: 'How many waiting deliveries were made due now' }),
+    delivery_ids: z.array(z.string()).openapi({ description: 'The deliveries made due now, in queue order' }),
+  })
+  .openapi('ResumeResult');
 
 export const TestMessageResultSchema = z
   .object({

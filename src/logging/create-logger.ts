@@ -50,6 +50,7 @@ export const SECRET_KEYS = [
   'adminKey',
   'encryption_key',
   'encryptionKey',
+  'metricsToken',
   'password',
   'secret',
   'authorization',

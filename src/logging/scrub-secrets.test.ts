@@ -38,6 +38,19 @@ describe('scrubSecrets', () => {
     ['bearer token keeps its kind', 'authorization: bearer xoxb-emulator-T0001-abcdefa1b2', 'authorization: bearer xoxb-…a1b2'],
     ['basic credentials', 'Authorization: Basic Y2xpZW50LWlkOmNsaWVudC1zZWNyZXQ=', 'Authorization: Basic …ZXQ='],
     ['a truncated token is masked whole', 'token xoxb-emulator-T0001-abcd…', 'token xoxb-…bcd…'],
+    [
+      'webhook URL with a user name and password',
+      'network error: Request cannot be constructed from a URL that includes credentials: http://usr:pa55word@127.0.0.1:3100/services/T0EMULATE/B00000002/EmulatorAlertsWebhook000',
+      'network error: Request cannot be constructed from a URL that includes credentials: http://127.0.0.1:3100/services/T…/B…/…k000',
+    ],
+    [
+      'Slack webhook URL with a user name and password',
+      'POST https://usr:pa55word@hooks.slack.com/services/T00000000/B00000000/fake-not-secret-a1b2 failed',
+      'POST https://hooks.slack.com/services/T…/B…/…a1b2 failed',
+    ],
+    ['masked hint that still shows a password', 'hint http://usr:pa55word@127.0.0.1:3100/services/T…/B…/…k000', 'hint http://127.0.0.1:3100/services/T…/B…/…k000'],
+    ['password in any URL', 'proxy http://usr:pa55word@proxy.internal:3128/ refused', 'proxy http://…@proxy.internal:3128/ refused'],
+    ['user name alone in a URL', 'cloning https://ghp_abcdef0123456789@example.com/x.git', 'cloning https://…@example.com/x.git'],
   ])('masks a %s', (_, text, expected) => {
     expect(scrubSecrets(text)).toBe(expected);
   });
@@ -47,6 +60,7 @@ describe('scrubSecrets', () => {
     'use an xoxb- token with chat:write',
     'https://example.com/services/billing and https://slack.com/api/chat.postMessage',
     'Bearer tokens are required',
+    'mail alice@example.com or see https://example.com/@alice and git@github.com:org/repo',
   ])('leaves ordinary text alone: %s', (text) => {
     expect(scrubSecrets(text)).toBe(text);
   });
@@ -66,6 +80,8 @@ const secret = fc.oneof(
   body.map((b) => ({ value: `sb_live_${b}`, hidden: b })),
   body.map((b) => ({ value: `https://hooks.slack.com/services/T00000000/B00000000/${b}`, hidden: b })),
   fc.tuple(fc.integer({ min: 1024, max: 65535 }), body).map(([port, b]) => ({ value: `http://127.0.0.1:${port}/services/TEMU/BEMU/${b}`, hidden: b })),
+  body.map((b) => ({ value: `https://user:${b}@example.com/path`, hidden: b })),
+  body.map((b) => ({ value: `http://user:${b}@127.0.0.1:3100/services/TEMU/BEMU/secretpart`, hidden: b })),
 );
 const context = fc.string({ unit: 'grapheme', maxLength: 30 });
 

@@ -32,10 +32,15 @@ const SECRET_SHAPES = [
   // Credentials in Authorization header values, whatever their shape.
   String.raw`[Bb]earer\s+[A-Za-z0-9._~+/=…-]{8,}`,
   String.raw`[Bb]asic\s+[A-Za-z0-9+/=…]{16,}`,
+  // A user name and password in a URL (`https://user:password@host`); tried last, so a hook URL
+  // that carries them is matched whole above (and masked without them). Named schemes only: an
+  // open-ended one would rescan every long run of letters (quadratic on a large log line).
+  String.raw`(?:https?|wss?|s?ftp|postgres(?:ql)?|mysql|rediss?|amqps?|mongodb(?:\+srv)?)://[^\s/?#@"'\\<>]+@`,
 ] as const;
 
 const SECRET_PATTERN = new RegExp(SECRET_SHAPES.join('|'), 'g');
 const AUTH_SCHEME = /^([Bb]earer|[Bb]asic)(\s+)([\s\S]*)$/;
+const URL_USERINFO = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^@]*@$/;
 
 export function scrubSecrets(text: string): string {
   return text.replace(SECRET_PATTERN, maskMatch);
@@ -44,6 +49,8 @@ export function scrubSecrets(text: string): string {
 function maskMatch(match: string): string {
   const scheme = AUTH_SCHEME.exec(match);
   if (scheme) return scheme[1] + scheme[2] + maskOnce(scheme[3]);
+  const userinfo = URL_USERINFO.exec(match);
+  if (userinfo) return `${userinfo[1]}…@`;
   if (!match.includes('%')) return maskOnce(match);
   // Form-encoded URL: mask the decoded URL, then encode it back so the line keeps one encoding.
   const decoded = match.replace(/%2[Ff]/g, '/').replace(/%3[Aa]/g, ':');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.ts';
-import { derivedKeyId, loadOrCreateKeyFile, parseEncryptionKey, resolveKeyring } from './encryption-key-config.ts';
+import { derivedKeyId, keyringFromConfiguration, loadOrCreateKeyFile, parseEncryptionKey, resolveKeyring } from './encryption-key-config.ts';
 
 const key1 = randomBytes(32);
 const key2 = randomBytes(32);
@@ -125,6 +125,15 @@ describe('loadOrCreateKeyFile', () => {
     const { path } = await loadOrCreateKeyFile(dataDir);
     await writeFile(path, 'garbage\n');
     await expect(loadOrCreateKeyFile(dataDir)).rejects.toThrow(new RegExp(`^${path} is invalid`));
+  });
+});
+
+describe('keyringFromConfiguration', () => {
+  it('decides from the configuration alone, before anything is opened', () => {
+    expect(keyringFromConfiguration({ configuredKey: `env:${key1.toString('base64')}`, embeddedDatabase: false })?.activeKeyId).toBe('env');
+    expect(keyringFromConfiguration({ configuredKey: undefined, embeddedDatabase: true })).toBeUndefined();
+    expect(configError(() => keyringFromConfiguration({ configuredKey: undefined, embeddedDatabase: false })).message).toMatch(/^SWITCHBOARD_ENCRYPTION_KEY is missing: .*required with PostgreSQL/);
+    expect(configError(() => keyringFromConfiguration({ configuredKey: 'short', embeddedDatabase: true })).message).toMatch(/^SWITCHBOARD_ENCRYPTION_KEY is invalid/);
   });
 });
 

@@ -127,6 +127,22 @@ export interface ResolvedKeyring {
 }
 
 /**
+ * The part of the decision that needs only the configuration, so start-up can check it before it
+ * touches anything (no database opened, no folder created): the configured keyring; undefined when
+ * the embedded key file is to be used; a ConfigError for a malformed key or PostgreSQL without one.
+ */
+export function keyringFromConfiguration(options: { configuredKey: string | undefined; embeddedDatabase: boolean }): Keyring | undefined {
+  if (options.configuredKey !== undefined && options.configuredKey.trim() !== '') return parseEncryptionKey(options.configuredKey);
+  if (!options.embeddedDatabase) {
+    throw new ConfigError(
+      ENCRYPTION_KEY_VARIABLE,
+      `${EXPECTED}; it is required with PostgreSQL, where every Switchboard process must use the same keys`,
+    );
+  }
+  return undefined;
+}
+
+/**
  * The start-up decision in one place: the variable when set; else, with the embedded database, the
  * key file; else (PostgreSQL, possibly shared by several processes that must agree on one key) an error.
  */
@@ -135,15 +151,8 @@ export async function resolveKeyring(options: {
   embeddedDatabase: boolean;
   dataDir: string;
 }): Promise<ResolvedKeyring> {
-  if (options.configuredKey !== undefined && options.configuredKey.trim() !== '') {
-    return { keyring: parseEncryptionKey(options.configuredKey), source: 'environment' };
-  }
-  if (!options.embeddedDatabase) {
-    throw new ConfigError(
-      ENCRYPTION_KEY_VARIABLE,
-      `${EXPECTED}; it is required with PostgreSQL, where every Switchboard process must use the same keys`,
-    );
-  }
+  const configured = keyringFromConfiguration(options);
+  if (configured) return { keyring: configured, source: 'environment' };
   const { keyring, ...keyFile } = await loadOrCreateKeyFile(options.dataDir);
   return { keyring, source: 'key-file', keyFile };
 }

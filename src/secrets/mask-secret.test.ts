@@ -26,6 +26,19 @@ describe('maskSecret', () => {
     expect(isMaskedSecret(masked)).toBe(true);
   });
 
+  it.each([
+    ['https://usr:pa55word@hooks.slack.com/services/T00000000/B00000000/fake-not-secret-a1b2', 'https://hooks.slack.com/services/T…/B…/…a1b2'],
+    ['http://usr:pa55word@127.0.0.1:4010/services/TEMU0001/BEMU0001/emulatorsecreta1b2', 'http://127.0.0.1:4010/services/T…/B…/…a1b2'],
+    ['https://onlyauser@hooks.slack.com/services/T00000000/B00000000/fake-not-secret-a1b2', 'https://hooks.slack.com/services/T…/B…/…a1b2'],
+    // A hint stored before userinfo was refused: masked again, without it.
+    ['http://usr:pa55word@127.0.0.1:4010/services/T…/B…/…a1b2', 'http://127.0.0.1:4010/services/T…/B…/…a1b2'],
+    ['https://usr:pa55word@example.com', '….com'],
+  ])('drops the user name and password of %s', (value, masked) => {
+    expect(maskSecret(value)).toBe(masked);
+    expect(maskSecret(value)).not.toMatch(/usr|pa55word|onlyauser/);
+    expect(isMaskedSecret(value)).toBe(false);
+  });
+
   it('never recognises a real-looking secret as already masked', () => {
     for (const value of ['xoxb-emulator-T0001-0123456789a1b2', 'https://hooks.slack.com/services/T0/B0/XXXXXXXXa1b2', 'a1b2']) {
       expect(isMaskedSecret(value)).toBe(false);

@@ -44,6 +44,8 @@ export const WEBHOOK_HINTS: Record<string, string> = {
   webhook_not_found: 'The webhook URL answered "not found": it is mistyped or was removed. Copy the Webhook URL from Slack again.',
   webhook_forbidden: 'The webhook URL was refused: it was revoked or is mistyped. Create a new webhook URL in Slack and paste it here.',
   webhook_gone: 'The webhook URL no longer exists. Create a new webhook URL in Slack and paste it here.',
+  webhook_url_has_credentials:
+    'The stored webhook URL contains a user name or password (user:password@), which cannot be sent and which Slack’s webhook URLs never have. Paste the Webhook URL again exactly as Slack shows it.',
 };
 
 /** Webhook answers about the message (the next one may go), besides REJECTED_MESSAGE_ERRORS. */

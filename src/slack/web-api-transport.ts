@@ -2,12 +2,16 @@
  * Web API transport: chat.postMessage with the connection's bot token, through @slack/web-api's
  * WebClient (its retries off, 429s returned to us: pacing and retries belong to the queue).
  * "The Web API only responds with 200 (yes, even for errors) or 429" [NODE docs]; errors arrive
- * as `ok:false` with an `error` string. DMs go to the user's id, found by email when needed.
+ * as `ok:false` with an `error` string. DMs go to the user's id, found by email when needed
+ * (remembered per workspace for an hour; looked up again once when Slack no longer knows the id).
  * not_in_channel is answered by joining the channel when the install has channels:join.
  * One message may instead update an earlier one (chat.update), be ephemeral (chat.postEphemeral)
  * or be scheduled (chat.scheduleMessage): same classification of Slack's answer for all.
  */
+import { createHash } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
+import { systemClock, type Clock } from '../clock.ts';
+import { scrubSecrets } from '../logging/scrub-secrets.ts';
 import { classifySlackError } from './classify-slack-error.ts';
 import { createWebClient } from './create-web-client.ts';
 import type { OutgoingMessage, SendReport, SendTarget, SlackTransport } from './slack-transport.ts';
@@ -23,11 +27,29 @@ interface WebApiError {
 /** conversations.join refusals that are themselves what is wrong with the destination. */
 const JOIN_BROKEN = new Set(['channel_not_found', 'is_archived', 'missing_scope', 'invalid_auth', 'token_revoked', 'account_inactive', 'token_expired']);
 
+/** How long an email → user id lookup is trusted: the email may move to someone else. */
+export const USER_ID_TTL_MS = 3600_000;
+const MAX_REMEMBERED_USERS = 10_000;
+/** What Slack answers a post to a user id it no longer knows (or of another workspace). */
+const STALE_USER_ERRORS = new Set(['channel_not_found', 'user_not_found']);
+
+/**
+ * The workspace a bot token belongs to, without keeping the token: one install's token is one
+ * workspace, and every connection sharing it shares what it found.
+ */
+function tokenIdentity(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
 export class WebApiTransport implements SlackTransport {
   #clients = new Map<string, WebClient>();
-  #userIdsByEmail = new Map<string, string>();
+  /** Keyed by the token's identity (never the token) and the email: a user id means nothing in another workspace. */
+  #userIdsByEmail = new Map<string, { id: string; atMs: number }>();
+  readonly #clock: Clock;
 
-  constructor(private readonly options: { slackApiUrl: string; timeoutMs: number }) {}
+  constructor(private readonly options: { slackApiUrl: string; timeoutMs: number; clock?: Clock }) {
+    this.#clock = options.clock ?? systemClock;
+  }
 
   #client(token: string): WebClient {
     let client = this.#clients.get(token);
@@ -50,20 +72,32 @@ export class WebApiTransport implements SlackTransport {
     if (message.ephemeral_user) request.user = message.ephemeral_user;
     if (message.post_at) request.post_at = message.post_at;
     const report = (outcome: SendReport['outcome'], response?: unknown, httpStatus?: number): SendReport => ({
-      outcome,
+      // Error messages may quote what was sent or where (a token, a URL): scrubbed before anyone keeps them.
+      outcome: 'error' in outcome ? { ...outcome, error: scrubSecrets(outcome.error) } : outcome,
       request,
       response,
       httpStatus,
       latencyMs: Math.round(performance.now() - started),
     });
     try {
-      const channel = message.update?.channel ?? (target.kind === 'channel' ? target.channel : await this.#dmChannel(client, target));
+      const dm = message.update || target.kind !== 'dm' ? undefined : await this.#dmChannel(client, target);
+      let channel = message.update?.channel ?? (target.kind === 'channel' ? target.channel : dm!.id);
       request.channel = channel;
       let result;
       try {
         result = await this.#call(client, channel, message);
       } catch (error) {
         const e = error as WebApiError;
+        if (dm?.remembered && e.code === 'slack_webapi_platform_error' && STALE_USER_ERRORS.has(e.data?.error ?? '')) {
+          // The remembered id is no longer that person's (they left; the email moved): ask Slack
+          // once more before calling the destination broken.
+          this.#forgetUser(target as Extract<SendTarget, { kind: 'dm' }>);
+          channel = (await this.#dmChannel(client, target as Extract<SendTarget, { kind: 'dm' }>)).id;
+          request.channel = channel;
+          request.looked_up_again = true;
+          result = await this.#call(client, channel, message);
+          return report({ kind: 'sent', ...result }, { ok: true, ...result }, 200);
+        }
         const canJoin = target.kind === 'channel' && target.scopes.includes('channels:join');
         if (e.data?.error !== 'not_in_channel' || !canJoin) throw error;
         const refused = await this.#join(client, channel);
@@ -127,20 +161,41 @@ export class WebApiTransport implements SlackTransport {
       const e = error as WebApiError;
       if (e.code === 'slack_webapi_platform_error' && e.data?.error) return { error: e.data.error, retry: false, response: e.data, httpStatus: 200 };
       if (e.code === 'slack_webapi_rate_limited_error') return { error: 'ratelimited', retry: true, httpStatus: 429 };
-      return { error: `join failed: ${e.original?.message ?? (error as Error).message}`, retry: true, httpStatus: e.statusCode };
+      return { error: scrubSecrets(`join failed: ${e.original?.message ?? (error as Error).message}`), retry: true, httpStatus: e.statusCode };
     }
   }
 
-  /** A DM goes to the user id (chat.postMessage opens the app's DM with them); an email is looked up once. */
-  async #dmChannel(client: WebClient, target: Extract<SendTarget, { kind: 'dm' }>): Promise<string> {
-    if (target.userId) return target.userId;
-    const email = target.userEmail!.toLowerCase();
-    let id = this.#userIdsByEmail.get(email);
-    if (!id) {
-      const found = await client.users.lookupByEmail({ email });
-      id = found.user!.id!;
-      this.#userIdsByEmail.set(email, id);
+  /**
+   * A DM goes to the user id (chat.postMessage opens the app's DM with them); an email is looked
+   * up in the token's workspace and remembered there for USER_ID_TTL_MS. `remembered` says the id
+   * came from memory, so a refusal may only mean it is out of date.
+   */
+  async #dmChannel(client: WebClient, target: Extract<SendTarget, { kind: 'dm' }>): Promise<{ id: string; remembered: boolean }> {
+    if (target.userId) return { id: target.userId, remembered: false };
+    const key = this.#userKey(target);
+    const now = this.#clock.now();
+    const known = this.#userIdsByEmail.get(key);
+    if (known && now - known.atMs < USER_ID_TTL_MS) return { id: known.id, remembered: true };
+    const found = await client.users.lookupByEmail({ email: target.userEmail!.toLowerCase() });
+    const id = found.user!.id!;
+    this.#remember(key, id, now);
+    return { id, remembered: false };
+  }
+
+  #userKey(target: Extract<SendTarget, { kind: 'dm' }>): string {
+    return `${tokenIdentity(target.token)}:${target.userEmail!.toLowerCase()}`;
+  }
+
+  #forgetUser(target: Extract<SendTarget, { kind: 'dm' }>): void {
+    this.#userIdsByEmail.delete(this.#userKey(target));
+  }
+
+  #remember(key: string, id: string, now: number): void {
+    this.#userIdsByEmail.delete(key); // re-inserted last: the map's order is oldest first
+    if (this.#userIdsByEmail.size >= MAX_REMEMBERED_USERS) {
+      for (const [k, v] of this.#userIdsByEmail) if (now - v.atMs >= USER_ID_TTL_MS) this.#userIdsByEmail.delete(k);
+      if (this.#userIdsByEmail.size >= MAX_REMEMBERED_USERS) this.#userIdsByEmail.delete(this.#userIdsByEmail.keys().next().value as string);
     }
-    return id;
+    this.#userIdsByEmail.set(key, { id, atMs: now });
   }
 }

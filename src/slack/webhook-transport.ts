@@ -5,6 +5,7 @@
  * [D-WH]; 429 carries Retry-After [D-RATE]. A 3xx means the URL is not a webhook (a redirect to
  * api.slack.com was seen in the wild), so it is treated as a broken destination, not retried.
  */
+import { scrubSecrets } from '../logging/scrub-secrets.ts';
 import { maskSecret } from '../secrets/mask-secret.ts';
 import { classifySlackError } from './classify-slack-error.ts';
 import type { OutgoingMessage, SendReport, SendTarget, SlackTransport } from './slack-transport.ts';
@@ -28,6 +29,12 @@ export class WebhookTransport implements SlackTransport {
     const request = { url: maskSecret(target.url), body };
     const started = performance.now();
     const latency = () => Math.round(performance.now() - started);
+    if (hasUserinfo(target.url)) {
+      // Stored before such URLs were refused (check-webhook-url.ts): fetch would refuse it on every
+      // try, naming the whole URL. Broken until someone pastes the URL again.
+      const error = 'webhook_url_has_credentials';
+      return { outcome: { kind: 'destination_broken', error, hint: WEBHOOK_HINTS[error], scope: 'destination' }, request, latencyMs: 0 };
+    }
     let res: Response;
     try {
       res = await fetch(target.url, {
@@ -39,10 +46,11 @@ export class WebhookTransport implements SlackTransport {
       });
     } catch (error) {
       const name = (error as Error).name;
-      const reason = name === 'TimeoutError' ? `timeout after ${this.options.timeoutMs} ms` : `network error: ${(error as Error).message}`;
+      // Error messages may quote the URL (the webhook's secret path): scrubbed before anyone keeps them.
+      const reason = name === 'TimeoutError' ? `timeout after ${this.options.timeoutMs} ms` : scrubSecrets(`network error: ${(error as Error).message}`);
       return { outcome: { kind: 'retry', error: reason }, request, latencyMs: latency() };
     }
-    const text = (await res.text().catch(() => '')).slice(0, 2000);
+    const text = scrubSecrets((await res.text().catch(() => '')).slice(0, 2000));
     const report = (outcome: SendReport['outcome']): SendReport => ({ outcome, request, httpStatus: res.status, response: text, latencyMs: latency() });
     if (res.status === 200) return report({ kind: 'sent' });
     if (res.status === 429) {
@@ -53,6 +61,15 @@ export class WebhookTransport implements SlackTransport {
     }
     if (res.status >= 500) return report({ kind: 'retry', error: `http_${res.status}${text && !text.startsWith('<') ? `: ${text.slice(0, 100)}` : ''}` });
     return report(classifyWebhook4xx(res.status, text.trim()));
+  }
+}
+
+function hasUserinfo(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return Boolean(u.username || u.password);
+  } catch {
+    return false; // not a URL: fetch says so, and the message is scrubbed like any other
   }
 }
 

@@ -22,6 +22,8 @@ import { ApiKeyCache } from '../../src/projects/api-key-cache.ts';
 import { IngestBatcher } from '../../src/ingest/ingest-batcher.ts';
 import { ProjectCatalog } from '../../src/ingest/project-catalog.ts';
 import { createLogger } from '../../src/logging/create-logger.ts';
+import { GatewayMetrics } from '../../src/metrics/gateway-metrics.ts';
+import { instrumentTransports } from '../../src/metrics/instrument-transports.ts';
 import { ensureAdminKey } from '../../src/projects/admin-key.ts';
 import { getFreshBotToken } from '../../src/oauth/get-fresh-bot-token.ts';
 import { Keyring } from '../../src/secrets/keyring.ts';
@@ -82,7 +84,9 @@ export async function createTestGateway(kind: DatabaseKind, configOverrides: Par
     await signal.start();
   }
   const ingest = new IngestBatcher(database.db, catalog, signal ? { onWritten: () => signal.ready() } : {});
-  const ctx: AppContext = { db: database.db, config, keyring: options.keyring ?? testKeyring(), logger: createLogger({ level: 'debug', destination: sink }), clock, catalog, apiKeys, ingest, transports: createTransports(config) };
+  const metrics = new GatewayMetrics();
+  database.db.onConnectionError?.(() => metrics.databaseError('connection'));
+  const ctx: AppContext = { db: database.db, config, keyring: options.keyring ?? testKeyring(), logger: createLogger({ level: 'debug', destination: sink }), clock, catalog, apiKeys, ingest, transports: instrumentTransports(createTransports(config), metrics), metrics };
   if (signal) ctx.onDeliveriesChanged = () => signal.ready();
   const workers: DeliveryWorker[] = [];
   async function startWorker(overrides: Partial<Omit<DeliveryWorkerDeps, 'db' | 'signal'>> = {}): Promise<DeliveryWorker> {
@@ -98,6 +102,7 @@ export async function createTestGateway(kind: DatabaseKind, configOverrides: Par
       // As src/main.ts: rotating tokens renewed before they expire, by the gateway's clock.
       botToken: (connectionId) => getFreshBotToken(ctx, connectionId),
       clock,
+      metrics,
       ...overrides,
     });
     await worker.start();

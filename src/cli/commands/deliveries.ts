@@ -1,5 +1,5 @@
 /**
- * `switchboard deliveries list|show|retry|cancel`: the delivery queue over the REST API (the same
+ * `switchboard deliveries list|show|retry|cancel|resume`: the delivery queue over the REST API (the same
  * endpoints a dashboard uses). Bulk retry and cancel work in chunks through the API's cursor, so
  * the progress bar shows work actually done, and an interrupted run leaves nothing half-applied
  * within a chunk.
@@ -209,5 +209,22 @@ export function registerDeliveriesCommands(program: Command, io: CliIo = { stdou
     const body = { destination_id: opts.destination, event_id: opts.event, before: opts.before === undefined ? undefined : parseWhen(opts.before, io.now(), '--before') };
     const { done } = await runInChunks((b) => callApi(opts, 'POST', '/v1/deliveries/cancel', b) as Promise<BulkAnswer>, body, 'cancelled', io.stderr, chunkSize(opts.chunk));
     io.stdout.write(done ? `Cancelled ${done} deliveries.\n` : 'Nothing to cancel.\n');
+  });
+
+  withApi(
+    deliveries
+      .command('resume')
+      .description('Send a destination’s messages waiting on a retry backoff now, in order (and lift a needs_attention hold)')
+      .requiredOption('--destination <id>', 'the destination'),
+  ).action(async (opts: ApiOptions & { destination: string }) => {
+    const answer = (await callApi(opts, 'POST', `/v1/destinations/${encodeURIComponent(opts.destination)}/resume`)) as {
+      destination: { id: string; status: string };
+      hold_lifted: boolean;
+      resumed: number;
+    };
+    const { id, status } = answer.destination;
+    if (answer.hold_lifted) io.stdout.write(`${id} is active again; its held messages are tried now.\n`);
+    io.stdout.write(answer.resumed ? `Resumed ${answer.resumed} deliveries of ${id}; they go out in order.\n` : `Nothing of ${id} was waiting on a retry.\n`);
+    if (status !== 'active') io.stdout.write(`${id} is ${status}: nothing goes out until it is active.\n`);
   });
 }

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
+import { assertDataFolderFree } from '../../db/data-folder-lock.ts';
 import { emulatorSlackAppEnv } from '../../demo/emulator-slack-app.ts';
 import { prepareDemoProject, type EmulatorWorkspace } from '../../demo/prepare-demo-project.ts';
 import { startGateway } from '../../main.ts';
+import { keyringFromConfiguration } from '../../secrets/encryption-key-config.ts';
 import { onShutdown } from '../shutdown.ts';
 
 export function registerDemoCommand(program: Command): void {
@@ -11,6 +13,10 @@ export function registerDemoCommand(program: Command): void {
     .description('Try Switchboard with no Slack account: the gateway on the embedded database plus the local Slack emulator (what `npm start` runs)')
     .option('--emulator-port <port>', 'port for the local Slack emulator', process.env.SWITCHBOARD_EMULATOR_PORT ?? '3100')
     .action(async (opts: { emulatorPort: string }) => {
+      // Refuse before the emulator starts: a bad variable, or a server already on the data folder.
+      const preliminary = loadConfig();
+      keyringFromConfiguration({ configuredKey: preliminary.encryptionKey, embeddedDatabase: !preliminary.databaseUrl });
+      if (!preliminary.databaseUrl) await assertDataFolderFree(preliminary.dataDir, { kind: 'server', url: preliminary.publicUrl });
       const { createEmulator } = await import('../../../emulator/server.ts');
       const emulator = await createEmulator({}).listen(Number(opts.emulatorPort), '127.0.0.1');
       const config = loadConfig({

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
 import { migrate } from '../../db/migrate.ts';
 import { openDatabase } from '../../db/open-database.ts';
-import { parseEncryptionKey } from '../../secrets/encryption-key-config.ts';
+import { keyringFromConfiguration } from '../../secrets/encryption-key-config.ts';
 import { resealAllSecrets } from '../../secrets/reseal-all-secrets.ts';
 import { startKeyFileRotation } from '../../secrets/rotate-key-file.ts';
 
@@ -17,12 +17,14 @@ export function registerKeysCommands(program: Command): void {
     )
     .action(async () => {
       const config = loadConfig();
-      const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      // The key configuration is checked before the database is opened or migrated.
+      const configured = keyringFromConfiguration({ configuredKey: config.encryptionKey, embeddedDatabase: !config.databaseUrl });
+      // With the embedded database this refuses while a server holds the data folder.
+      const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, holder: { kind: 'command', command: 'switchboard keys rotate' } });
       try {
         await migrate(db);
-        if (!config.encryptionKey && db.kind !== 'pglite') throw new Error('SWITCHBOARD_ENCRYPTION_KEY is required with PostgreSQL');
-        const rotation = config.encryptionKey ? undefined : await startKeyFileRotation(config.dataDir);
-        const keyring = rotation?.keyring ?? parseEncryptionKey(config.encryptionKey!);
+        const rotation = configured ? undefined : await startKeyFileRotation(config.dataDir);
+        const keyring = configured ?? rotation!.keyring;
         const count = await resealAllSecrets(db, keyring, (p) => process.stdout.write(`\r${p.table}.${p.column}: ${p.resealed} re-encrypted`));
         await rotation?.finish();
         process.stdout.write(`\nDone: ${count} secret(s) re-encrypted; every secret is now sealed with key ${keyring.activeKeyId}.\n`);

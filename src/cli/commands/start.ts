@@ -22,7 +22,7 @@ export function registerStartCommands(program: Command): void {
     .description('Apply database migrations and exit (start does this too)')
     .action(async () => {
       const config = loadConfig();
-      const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, holder: { kind: 'command', command: 'switchboard migrate' } });
       const applied = await migrate(db);
       await db.close();
       process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'The database schema is current.\n');

@@ -88,9 +88,11 @@ export function deliveryRoutes(ctx: AppContext) {
 
   r.openapi(
     createRoute({ method: 'post', path: '/v1/deliveries/{delivery_id}/retry', tags, security: bearerSecurity,
-      summary: 'Send a dead, failed, expired or cancelled delivery again',
-      description: 'It goes back to its original place in its destination’s line, due now: an old delivery becomes the head again and goes before newer ones still waiting. Sent, sending, pending and held deliveries are refused with 409.',
-      request: { params: Params }, responses: { 200: json(DeliverySchema, 'The delivery, pending again'), ...errorResponses, ...conflict } }),
+      summary: 'Send a dead, failed, expired or cancelled delivery again, or a pending one waiting on its retry backoff now',
+      description: 'A finished delivery goes back to its original place in its destination’s line, due now: an old delivery becomes the head again and goes before newer ones still waiting. ' +
+        'A pending delivery waiting on its retry backoff (after a failed try) is made due now, keeping its place in line and its retry window ("retry now"). ' +
+        'Sent, sending and held deliveries, and pending ones waiting for their turn, are refused with 409.',
+      request: { params: Params }, responses: { 200: json(DeliverySchema, 'The delivery, pending and due now'), ...errorResponses, ...conflict } }),
     async (c) => {
       const delivery = await retryDelivery(ctx.db, await scopedProject(ctx, c), c.req.valid('param').delivery_id);
       changed(1);
@@ -105,6 +107,7 @@ export function deliveryRoutes(ctx: AppContext) {
     async (c) => {
       const { delivery, queueChanged } = await cancelAnyDelivery(ctx, await scopedProject(ctx, c), c.req.valid('param').delivery_id);
       if (queueChanged) changed(1);
+      ctx.metrics?.deliveriesCancelled(1);
       return c.json(delivery, 200);
     },
   );
@@ -129,6 +132,7 @@ export function deliveryRoutes(ctx: AppContext) {
     async (c) => {
       const result = await cancelDeliveries(ctx.db, await scopedProject(ctx, c), c.req.valid('json'));
       changed(result.delivery_ids.length);
+      ctx.metrics?.deliveriesCancelled(result.delivery_ids.length);
       return c.json({ cancelled: result.delivery_ids.length, ...result }, 200);
     },
   );

@@ -1,10 +1,11 @@
-/** Destinations of the calling project: CRUD, enable/disable, and the test message. */
+/** Destinations of the calling project: CRUD, enable/disable, resume, and the test message. */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AppContext } from '../../app-context.ts';
+import { resumeDestination } from '../../deliveries/resume-destination.ts';
 import * as destinations from '../../destinations/destination-store.ts';
 import { sendTestMessage } from '../../destinations/send-test-message.ts';
 import { bearerSecurity, createRouter, scopedProject } from '../router.ts';
-import { DestinationSchema, errorResponses, TestMessageResultSchema } from '../schemas.ts';
+import { DestinationSchema, DisplayName, errorResponses, ResumeResultSchema, TestMessageResultSchema } from '../schemas.ts';
 
 const Params = z.object({ destination_id: z.string().openapi({ param: { name: 'destination_id', in: 'path' } }) });
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
@@ -12,7 +13,7 @@ const tags = ['Destinations'];
 
 const DestinationInput = z
   .object({
-    name: z.string().min(1).max(200),
+    name: DisplayName,
     kind: z.enum(destinations.DESTINATION_KINDS),
     webhook_url: z.string().max(2000).optional().openapi({ description: 'webhook: https://hooks.slack.com/services/T…/B…/…' }),
     connection_id: z.string().optional().openapi({ description: 'channel, dm: the Slack connection to post through' }),
@@ -83,6 +84,21 @@ export function destinationRoutes(ctx: AppContext) {
       },
     );
   }
+
+  r.openapi(
+    createRoute({ method: 'post', path: '/v1/destinations/{destination_id}/resume', tags, security: bearerSecurity,
+      summary: 'Send the messages waiting on a retry backoff now, in order (and lift a needs_attention hold)',
+      description:
+        'Every delivery of this destination waiting on its retry backoff (or on its workspace’s outage) is made due now, keeping its place in line, ' +
+        'so the line drains in order within pacing. A destination that needs attention is made active again and its held messages are tried at once; ' +
+        'if Slack still says it is broken, it needs attention again. A disabled destination stays disabled, and a 429’s Retry-After still applies.',
+      request: { params: Params }, responses: { 200: json(ResumeResultSchema, 'What was resumed'), ...errorResponses } }),
+    async (c) => {
+      const result = await resumeDestination(ctx.db, await scopedProject(ctx, c), c.req.valid('param').destination_id);
+      if (result.resumed > 0 || result.hold_lifted) ctx.onDeliveriesChanged?.();
+      return c.json(result, 200);
+    },
+  );
 
   r.openapi(
     createRoute({ method: 'post', path: '/v1/destinations/{destination_id}/test', tags, security: bearerSecurity,

@@ -21,8 +21,19 @@ const DOCS_PAGE = `<!doctype html>
 <link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
 <body><div id="ui"></div>
 <script src="/docs/assets/swagger-ui-bundle.js"></script>
-<script>window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui', deepLinking: true, persistAuthorization: true });</script>
+<script src="/docs/assets/init.js"></script>
 </body></html>`;
+// Kept out of the page so the page's policy allows no inline script at all.
+const INIT_SCRIPT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui', deepLinking: true, persistAuthorization: true });\n`;
+
+/** As the OAuth pages: the reference page runs only its own scripts and cannot be framed. */
+const SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+};
 
 export function registerDocs(app: OpenAPIHono<HttpEnv>, version: string): void {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
@@ -38,11 +49,12 @@ export function registerDocs(app: OpenAPIHono<HttpEnv>, version: string): void {
       description: 'Send events from your app; Switchboard routes, renders and delivers them to Slack. Errors are `{ error: { code, message, details } }`.',
     },
   });
-  app.get('/docs', (c) => c.html(DOCS_PAGE));
+  app.get('/docs', (c) => c.html(DOCS_PAGE, 200, SECURITY_HEADERS));
   app.get('/docs/assets/:file', async (c) => {
     const file = c.req.param('file');
+    if (file === 'init.js') return c.body(INIT_SCRIPT, 200, { ...SECURITY_HEADERS, 'content-type': 'application/javascript; charset=utf-8' });
     const type = ASSETS[file];
     if (!type) return c.notFound();
-    return c.body(await readFile(path.join(SWAGGER_DIR, file)), 200, { 'content-type': type, 'cache-control': 'public, max-age=86400' });
+    return c.body(await readFile(path.join(SWAGGER_DIR, file)), 200, { ...SECURITY_HEADERS, 'content-type': type, 'cache-control': 'public, max-age=86400' });
   });
 }

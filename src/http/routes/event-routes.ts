@@ -1,4 +1,5 @@
 /** Ingest (POST /v1/events, /v1/events/batch) and reading events back. */
+import { findUnstorable, unstorableError } from '../storable-input.ts';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AppContext } from '../../app-context.ts';
 import { getEvent, listEvents } from '../../events/event-queries.ts';
@@ -44,6 +45,7 @@ export function eventRoutes(ctx: AppContext) {
       const [result] = await ctx.ingest.accept(projectId, [c.req.valid('json')], ctx.clock.now());
       if (!result.ok) throw new SwitchboardError(result.error.code, result.error.message, result.error.details);
       if (result.replayed) c.header('Idempotent-Replayed', 'true');
+      else ctx.metrics?.eventsAccepted('single', 1);
       return c.json({ replayed: result.replayed, event: result.event }, 202);
     },
   );
@@ -60,6 +62,12 @@ export function eventRoutes(ctx: AppContext) {
       const valid: { index: number; input: EventInput }[] = [];
       const results: z.infer<typeof BatchResultSchema>['results'] = new Array(raw.length);
       raw.forEach((item, index) => {
+        const unstorable = findUnstorable(item);
+        if (unstorable) {
+          const { message, details } = unstorableError(unstorable, 'event');
+          results[index] = { index, status: 'rejected', error: { code: 'validation_failed', message: `Invalid event: ${message}`, details } };
+          return;
+        }
         const parsed = EventInputSchema.safeParse(item);
         if (parsed.success) valid.push({ index, input: parsed.data });
         else {
@@ -73,6 +81,7 @@ export function eventRoutes(ctx: AppContext) {
         results[index] = res.ok ? { index, status: res.replayed ? 'replayed' : 'accepted', event: res.event } : { index, status: 'rejected', error: res.error };
       });
       const rejected = results.filter((x) => x.status === 'rejected').length;
+      ctx.metrics?.eventsAccepted('batch', results.filter((x) => x.status === 'accepted').length);
       return c.json({ accepted: results.length - rejected, rejected, results }, 202);
     },
   );

@@ -5,9 +5,9 @@ import { NotFoundError } from '../../errors.ts';
 import * as projects from '../../projects/project-store.ts';
 import { canSeeProject, requireAdmin } from '../authenticate.ts';
 import { bearerSecurity, createRouter } from '../router.ts';
-import { ApiKeySchema, errorResponses, NewApiKeySchema, ProjectSchema } from '../schemas.ts';
+import { ApiKeySchema, DisplayName, errorResponses, NewApiKeySchema, ProjectSchema, ProjectSettings } from '../schemas.ts';
 
-const ProjectInput = z.object({ name: z.string().min(1).max(200), settings: z.record(z.string(), z.unknown()).optional() }).strict().openapi('ProjectInput');
+const ProjectInput = z.object({ name: DisplayName, settings: ProjectSettings.optional() }).strict().openapi('ProjectInput');
 const ProjectPatch = ProjectInput.partial().openapi('ProjectPatch');
 const ProjectParams = z.object({ project_id: z.string().openapi({ param: { name: 'project_id', in: 'path' } }) });
 const KeyParams = ProjectParams.extend({ key_id: z.string().openapi({ param: { name: 'key_id', in: 'path' } }) });
@@ -76,7 +76,7 @@ export function projectRoutes(ctx: AppContext) {
 
   r.openapi(
     createRoute({ method: 'post', path: '/v1/projects/{project_id}/api-keys', tags, security: bearerSecurity, summary: 'Create an API key (shown once)',
-      request: { params: ProjectParams, body: { content: { 'application/json': { schema: z.object({ name: z.string().min(1).max(200).optional() }).strict() } }, required: false } },
+      request: { params: ProjectParams, body: { content: { 'application/json': { schema: z.object({ name: DisplayName.optional() }).strict() } }, required: false } },
       responses: { 201: json(NewApiKeySchema, 'Created: store the key now, it is not shown again'), ...errorResponses } }),
     async (c) => {
       const { project_id } = c.req.valid('param');

@@ -1,0 +1,81 @@
+/**
+ * Outages (sql/006_outages.sql). A send that fails with an error worth waiting out (HTTP 5xx, a
+ * timeout, a network error, Slack's internal_error…) marks its workspace (or webhook host) as in
+ * an outage. Each head that failed still gets its own backoff (retry-schedule.ts), but that is no
+ * longer what decides when it goes: while the outage lasts, the waiting head due soonest is tried
+ * every OUTAGE_PROBE_SECONDS as a probe, whatever its own backoff says; the first send there that
+ * gets through ends the outage and makes every head waiting on it due at once, so the lines drain
+ * in order within pacing instead of each waiting out its own 10 to 60 minutes.
+ *
+ * A lone failure answered by another line's success is not an outage (one message Slack keeps
+ * failing while the workspace works): waiting heads are resumed only when the outage saw at
+ * least OUTAGE_CONFIRMED_FAILURES failures with no success in between.
+ *
+ * All of it is rows, so it holds across processes and restarts: the outage row, and each waiting
+ * delivery's outage_key (kept while a probe is in flight, so one probe at a time per outage).
+ */
+import type { Queryable } from '../db/database.ts';
+
+/** How often a waiting head is tried while its workspace (or webhook host) is in an outage. */
+export const OUTAGE_PROBE_SECONDS = 10;
+/** Failures in a row (no success in between) before a success resumes every waiting head. */
+export const OUTAGE_CONFIRMED_FAILURES = 2;
+
+/**
+ * Where a destination's outage is counted: its workspace's Web API ('team:T…') or its workspace's
+ * incoming webhooks ('hook:T…'; the host when the URL names no workspace). The two are kept apart
+ * so a working Web API does not keep waking webhooks that still fail, and the other way round.
+ */
+export function outageKey(kind: 'webhook' | 'channel' | 'dm', teamId: string | null, webhookUrl?: string): string | null {
+  if (kind !== 'webhook') return teamId ? `team:${teamId}` : null;
+  if (teamId) return `hook:${teamId}`;
+  if (!webhookUrl) return null;
+  try {
+    return `hook:${new URL(webhookUrl).host}`;
+  } catch {
+    return null;
+  }
+}
+
+/** Errors that say something about the workspace rather than the pace: a rate limit is not an outage. */
+export function countsTowardOutage(outcome: { error: string; unknown?: boolean }): boolean {
+  return !outcome.unknown && !/^rate_?limited$/.test(outcome.error);
+}
+
+/** A failed send: starts the outage or counts one more failure, and puts off the next probe. */
+export async function noteOutageFailure(tx: Queryable, key: string, error: string, probeMs: number): Promise<void> {
+  await tx.query(
+    `INSERT INTO outages (key, last_error, probe_at) VALUES ($1, $2, now() + $3 * interval '1 millisecond')
+     ON CONFLICT (key) DO UPDATE SET failures = outages.failures + 1, last_error = excluded.last_error,
+       last_failure_at = now(), probe_at = excluded.probe_at`,
+    [key, error, probeMs],
+  );
+}
+
+/**
+ * A send there got through: the outage (if any) is over and, if it was one, every delivery
+ * waiting on it is due now. The SQL is shared with the sent records (sent-recorder.ts), which
+ * do the same inside their one statement: `ended` over the keys of the settled deliveries.
+ */
+export const RESUME_WAITING_SQL = (ended: string) =>
+  `UPDATE deliveries w SET run_at = least(w.run_at, now()), outage_key = NULL, updated_at = now()
+   FROM ${ended} e WHERE w.outage_key = e.key AND e.failures >= ${OUTAGE_CONFIRMED_FAILURES} AND w.status = 'pending'`;
+
+export async function endOutage(tx: Queryable, key: string): Promise<void> {
+  await tx.query(
+    `WITH ended AS (DELETE FROM outages WHERE key = $1 RETURNING key, failures)
+     ${RESUME_WAITING_SQL('ended')}`,
+    [key],
+  );
+}
+
+/**
+ * SQL: the head `h` (with columns id, outage_key) is its outage's probe now — the probe is due,
+ * no delivery waiting on that outage is being sent, and `h` is the waiting delivery due soonest.
+ */
+export function isProbeSql(h: string): string {
+  return `(${h}.outage_key IS NOT NULL AND EXISTS (
+      SELECT 1 FROM outages o WHERE o.key = ${h}.outage_key AND o.probe_at <= now()
+        AND NOT EXISTS (SELECT 1 FROM deliveries x WHERE x.outage_key = o.key AND x.status = 'sending')
+        AND (SELECT x.id FROM deliveries x WHERE x.outage_key = o.key AND x.status = 'pending' ORDER BY x.run_at, x.seq LIMIT 1) = ${h}.id))`;
+}
