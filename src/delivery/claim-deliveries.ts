@@ -15,11 +15,12 @@
  * their own run_at comes (at once for those Slack will schedule, at deliver_at otherwise) and
  * never hold up the destination's other messages.
  *
- * A head waiting out a transient failure whose workspace is in an outage may also go before its
- * run_at, as that outage's probe (outages.ts): one at a time, every few seconds.
+ * A head waiting out a transient failure whose workspace is in an outage goes only as that
+ * outage's probe (one at a time, every few seconds, whatever its own run_at), or once a send
+ * there got through and made it due (outages.ts).
  */
 import type { Database } from '../db/database.ts';
-import { isProbeSql, outageKey } from './outages.ts';
+import { heldByOutageSql, isProbeSql, nextDueSql, outageKey } from './outages.ts';
 import { bucketKeys, type PacingRules } from './pacing.ts';
 
 export interface ClaimedDelivery {
@@ -74,8 +75,8 @@ function nextOf(dest: string): string {
              ORDER BY d.run_at LIMIT 5)`;
 }
 
-/** SQL: the head `h` may go now: its time has come, or it is its outage's probe (outages.ts). */
-const isDue = (h: string) => `(${h}.run_at <= now() OR ${isProbeSql(h)})`;
+/** SQL: the head `h` may go now: its time has come and no outage holds it, or it is its outage's probe (outages.ts). */
+const isDue = (h: string) => `((${h}.run_at <= now() AND NOT ${heldByOutageSql(h)}) OR ${isProbeSql(h)})`;
 
 /** Marks pending deliveries past their time to live as expired: they are not worth sending. */
 export async function expireDeliveries(db: Database): Promise<number> {
@@ -195,22 +196,20 @@ export async function claimDeliveries(
 /** When the next claim could succeed (earliest due head or bucket refill), for the worker's timer. */
 export async function nextClaimAt(db: Database, pacing: PacingRules): Promise<number | undefined> {
   const { rows } = await db.query<{ at: number | null }>(
-    `SELECT (extract(epoch FROM min(greatest(least(h.run_at, coalesce(o.probe_at, 'infinity')),
+    `SELECT (extract(epoch FROM min(CASE WHEN n.due_at IS NOT NULL THEN greatest(n.due_at,
                coalesce(b.paused_until, '-infinity'), coalesce(b.tat - $1 * interval '1 millisecond', '-infinity'),
-               coalesce(w.paused_until, '-infinity'), coalesce(w.tat - $2 * interval '1 millisecond', '-infinity')))) * 1000)::float8 AS at
+               coalesce(w.paused_until, '-infinity'), coalesce(w.tat - $2 * interval '1 millisecond', '-infinity')) END)) * 1000)::float8 AS at
      FROM destinations t
      CROSS JOIN LATERAL (
-       (SELECT d.status, d.run_at, d.outage_key FROM deliveries d
+       (SELECT d.id, d.status, d.run_at, d.outage_key FROM deliveries d
          WHERE d.destination_id = t.id AND d.status IN ('pending', 'sending') AND d.deliver_at IS NULL ORDER BY d.seq LIMIT 1)
        UNION ALL
-       (SELECT d.status, d.run_at, d.outage_key FROM deliveries d
+       (SELECT d.id, d.status, d.run_at, d.outage_key FROM deliveries d
          WHERE d.destination_id = t.id AND d.status = 'pending' AND d.deliver_at IS NOT NULL ORDER BY d.run_at LIMIT 1)
      ) h
+     CROSS JOIN LATERAL (SELECT ${nextDueSql('h')} AS due_at) n
      LEFT JOIN pacing_buckets b ON b.key = 'dst:' || t.id
      LEFT JOIN pacing_buckets w ON w.key = 'team:' || t.team_id
-     -- A head waiting on an outage may go at the next probe (unless a probe is in flight).
-     LEFT JOIN outages o ON o.key = h.outage_key
-       AND NOT EXISTS (SELECT 1 FROM deliveries x WHERE x.outage_key = o.key AND x.status = 'sending')
      WHERE t.status = 'active' AND h.status = 'pending'`,
     [pacing.destination.toleranceMs, pacing.workspace.toleranceMs],
     { prepare: 'next_claim_at' },

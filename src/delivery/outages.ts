@@ -1,11 +1,14 @@
 /**
  * Outages (sql/006_outages.sql). A send that fails with an error worth waiting out (HTTP 5xx, a
  * timeout, a network error, Slack's internal_error…) marks its workspace (or webhook host) as in
- * an outage. Each head that failed still gets its own backoff (retry-schedule.ts), but that is no
- * longer what decides when it goes: while the outage lasts, the waiting head due soonest is tried
- * every OUTAGE_PROBE_SECONDS as a probe, whatever its own backoff says; the first send there that
- * gets through ends the outage and makes every head waiting on it due at once, so the lines drain
- * in order within pacing instead of each waiting out its own 10 to 60 minutes.
+ * an outage. Each head that failed still gets its own backoff (retry-schedule.ts), but while the
+ * outage lasts that is not what decides when it goes: the heads waiting on it are held, and one
+ * of them (the one whose own backoff ends first) is tried every OUTAGE_PROBE_SECONDS as a probe;
+ * the first send there that gets through ends the outage and makes every head waiting on it due
+ * at once, so the lines drain in order within pacing instead of each waiting out its own 10 to 60
+ * minutes. Lines with nothing failed yet are not held: their next message is tried as usual (and
+ * waits on the outage if it fails too). If no probe happened for OUTAGE_PROBE_STALE_SECONDS (the
+ * probe's destination paused, say), the heads fall back on their own backoff.
  *
  * A lone failure answered by another line's success is not an outage (one message Slack keeps
  * failing while the workspace works): waiting heads are resumed only when the outage saw at
@@ -20,6 +23,8 @@ import type { Queryable } from '../db/database.ts';
 export const OUTAGE_PROBE_SECONDS = 10;
 /** Failures in a row (no success in between) before a success resumes every waiting head. */
 export const OUTAGE_CONFIRMED_FAILURES = 2;
+/** A probe overdue this long is not happening: heads waiting on that outage go by their own backoff. */
+export const OUTAGE_PROBE_STALE_SECONDS = 60;
 
 /**
  * Where a destination's outage is counted: its workspace's Web API ('team:T…') or its workspace's
@@ -69,13 +74,39 @@ export async function endOutage(tx: Queryable, key: string): Promise<void> {
   );
 }
 
+/** SQL: the head `h` (columns id, outage_key) waits on an outage that is being probed: only a probe sends it. */
+export function heldByOutageSql(h: string): string {
+  return `(${h}.outage_key IS NOT NULL AND EXISTS (SELECT 1 FROM outages o WHERE o.key = ${h}.outage_key
+      AND o.probe_at > now() - ${OUTAGE_PROBE_STALE_SECONDS} * interval '1 second'))`;
+}
+
 /**
- * SQL: the head `h` (with columns id, outage_key) is its outage's probe now — the probe is due,
- * no delivery waiting on that outage is being sent, and `h` is the waiting delivery due soonest.
+ * SQL: the id of the next probe of outage `key`: of the messages waiting on it, the one whose own
+ * backoff ends first (so a failed probe goes to the back), among destinations that may send.
  */
+function probeCandidateSql(key: string): string {
+  return `(SELECT x.id FROM deliveries x JOIN destinations xt ON xt.id = x.destination_id
+      WHERE x.outage_key = ${key} AND x.status = 'pending' AND x.deliver_at IS NULL AND xt.status = 'active'
+      ORDER BY x.run_at, x.seq LIMIT 1)`;
+}
+
+/** SQL: a message waiting on outage `key` is being sent: the probe in flight (one at a time). */
+export const probeInFlightSql = (key: string) => `EXISTS (SELECT 1 FROM deliveries x WHERE x.outage_key = ${key} AND x.status = 'sending')`;
+
+/** SQL: the head `h` is its outage's probe now: the probe is due, none is in flight, and `h` is next. */
 export function isProbeSql(h: string): string {
   return `(${h}.outage_key IS NOT NULL AND EXISTS (
       SELECT 1 FROM outages o WHERE o.key = ${h}.outage_key AND o.probe_at <= now()
-        AND NOT EXISTS (SELECT 1 FROM deliveries x WHERE x.outage_key = o.key AND x.status = 'sending')
-        AND (SELECT x.id FROM deliveries x WHERE x.outage_key = o.key AND x.status = 'pending' ORDER BY x.run_at, x.seq LIMIT 1) = ${h}.id))`;
+        AND NOT ${probeInFlightSql('o.key')} AND ${probeCandidateSql('o.key')} = ${h}.id))`;
+}
+
+/**
+ * SQL: when the head `h` may go next, as far as outages go (pacing aside): its run_at if it waits
+ * on none being probed; the probe time if it is the next probe; otherwise null (resumed by a
+ * success, which wakes the worker that recorded it, or re-checked on the worker's idle timer).
+ */
+export function nextDueSql(h: string): string {
+  return `(CASE WHEN NOT ${heldByOutageSql(h)} THEN ${h}.run_at
+      ELSE (SELECT o.probe_at FROM outages o WHERE o.key = ${h}.outage_key
+              AND NOT ${probeInFlightSql('o.key')} AND ${probeCandidateSql('o.key')} = ${h}.id) END)`;
 }

@@ -77,13 +77,15 @@ export async function recordOutcome(
         // expired now, so the line moves on instead of waiting for a send that would not happen.
         const expired = !dead && delivery.expiresAtMs !== null && now + nextDelayMs >= delivery.expiresAtMs;
         const status = dead ? 'dead' : expired ? 'expired' : 'pending';
-        // A failure worth waiting out counts toward its workspace's outage; a head still waiting
-        // waits on it, so the outage's probe or its end can send it before its own backoff.
+        // A failure worth waiting out counts toward its workspace's outage, and a head still
+        // pending waits on it: sent by the outage's probe or its end, not its own backoff. (A
+        // deliver_at message stands outside the line and keeps its own backoff.)
         const outage = delivery.outageKey && countsTowardOutage(o) ? delivery.outageKey : null;
+        const waitsOn = status === 'pending' && delivery.deliverAtMs === null ? outage : null;
         changed = (await tx.query(
           `UPDATE deliveries d SET status = $3, run_at = now() + $4 * interval '1 millisecond', last_error = $5,
              locked_by = NULL, locked_at = NULL, outage_key = $6, updated_at = now() WHERE ${owner}`,
-          [...args, status, nextDelayMs, expired ? `expired before it could be sent (last try: ${o.error})` : o.error, status === 'pending' ? outage : null],
+          [...args, status, nextDelayMs, expired ? `expired before it could be sent (last try: ${o.error})` : o.error, waitsOn],
         )).rowCount;
         if (changed && outage) await noteOutageFailure(tx, outage, o.error, OUTAGE_PROBE_SECONDS * 1000 * (policy.delayScale ?? 1));
         settled = dead ? 'dead' : expired ? 'expired' : 'retrying';
