@@ -23,6 +23,10 @@ export interface Config {
   logLevel: string;
   maxBodyBytes: number;
   http: HttpServerConfig;
+  /** Time limits on PostgreSQL, so a database that is down or stuck answers 503 instead of hanging. */
+  databaseTimeouts: DatabaseTimeouts;
+  /** The budget for rendering one message (src/templates/render-budget.ts). */
+  render: { timeMs: number; steps: number };
   /** When set, GET /metrics requires `Authorization: Bearer <token>`; open otherwise. */
   metricsToken?: string;
   delivery: DeliveryConfig;
@@ -39,6 +43,12 @@ export interface HttpServerConfig {
   keepAliveTimeoutMs: number;
   /** Connections open at once; further ones are closed as they arrive. */
   maxConnections: number;
+}
+
+export interface DatabaseTimeouts {
+  connectTimeoutMs: number;
+  statementTimeoutMs: number;
+  lockTimeoutMs: number;
 }
 
 /** The Slack app behind "Connect Slack" (OAuth v2). OAuth is off until client id and secret are set. */
@@ -185,6 +195,15 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     maxBodyBytes: integer(env, 'SWITCHBOARD_MAX_BODY_BYTES', 1_048_576, 1024, 64 * 1_048_576),
     http: httpServer(env),
+    databaseTimeouts: {
+      connectTimeoutMs: integer(env, 'SWITCHBOARD_DB_CONNECT_TIMEOUT_MS', 5_000, 100, 600_000),
+      statementTimeoutMs: integer(env, 'SWITCHBOARD_DB_STATEMENT_TIMEOUT_MS', 10_000, 100, 3_600_000),
+      lockTimeoutMs: integer(env, 'SWITCHBOARD_DB_LOCK_TIMEOUT_MS', 3_000, 10, 3_600_000),
+    },
+    render: {
+      timeMs: integer(env, 'SWITCHBOARD_RENDER_TIMEOUT_MS', 100, 5, 60_000),
+      steps: integer(env, 'SWITCHBOARD_RENDER_MAX_STEPS', 200_000, 1_000, 100_000_000),
+    },
     metricsToken: env.SWITCHBOARD_METRICS_TOKEN || undefined,
     delivery: {
       enabled: flag(env, 'SWITCHBOARD_DELIVERY', true),

@@ -22,11 +22,12 @@ import { GatewayMetrics } from './metrics/gateway-metrics.ts';
 import { instrumentTransports } from './metrics/instrument-transports.ts';
 import { ensureAdminKey } from './projects/admin-key.ts';
 import { keyringFromConfiguration, resolveKeyring } from './secrets/encryption-key-config.ts';
+import { setDefaultRenderLimits } from './templates/render-budget.ts';
 
-export function createTransports(config: Config): AppContext['transports'] {
+export function createTransports(config: Config, clock: Clock = systemClock): AppContext['transports'] {
   return {
     webhook: new WebhookTransport({ timeoutMs: config.delivery.sendTimeoutMs }),
-    webApi: new WebApiTransport({ slackApiUrl: config.slackApiUrl, timeoutMs: config.delivery.sendTimeoutMs }),
+    webApi: new WebApiTransport({ slackApiUrl: config.slackApiUrl, timeoutMs: config.delivery.sendTimeoutMs, clock }),
   };
 }
 
@@ -45,9 +46,15 @@ export async function startGateway(config: Config, options: { logger?: Logger; c
   // database opened, no data folder created, no migration. (loadConfig checked the variables.)
   keyringFromConfiguration({ configuredKey: config.encryptionKey, embeddedDatabase: !config.databaseUrl });
   // With the embedded database this takes the data folder's lock, or refuses naming its holder.
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, holder: { kind: 'server', url: config.publicUrl } });
+  setDefaultRenderLimits(config.render);
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, holder: { kind: 'server', url: config.publicUrl }, timeouts: config.databaseTimeouts });
   const metrics = new GatewayMetrics();
   db.onConnectionError?.(() => metrics.databaseError('connection'));
+  // What has started, stopped in reverse order by close() or when a later step fails (a port in use, say).
+  const stops: Array<() => Promise<unknown>> = [() => db.close()];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+  };
   try {
     const applied = await migrate(db);
     logger.info({ database: db.kind, applied }, applied.length ? 'database migrated' : 'database schema is current');
@@ -62,12 +69,15 @@ export async function startGateway(config: Config, options: { logger?: Logger; c
     const { generatedKey } = await ensureAdminKey(db, config.adminKey);
     const catalog = new ProjectCatalog(db);
     await catalog.start(db);
-  const apiKeys = new ApiKeyCache(db);
-  await apiKeys.start();
+    stops.push(() => catalog.stop());
+    const apiKeys = new ApiKeyCache(db);
+    await apiKeys.start();
+    stops.push(() => apiKeys.stop());
     const signal = new DeliverySignal(db);
     await signal.start();
+    stops.push(() => signal.stop());
     const ingest = new IngestBatcher(db, catalog, { onWritten: () => signal.ready() });
-    const ctx: AppContext = { db, config, keyring: resolved.keyring, logger, clock: options.clock ?? systemClock, catalog, apiKeys, ingest, transports: instrumentTransports(createTransports(config), metrics), onDeliveriesChanged: () => signal.ready(), metrics };
+    const ctx: AppContext = { db, config, keyring: resolved.keyring, logger, clock: options.clock ?? systemClock, catalog, apiKeys, ingest, transports: instrumentTransports(createTransports(config, options.clock ?? systemClock), metrics), onDeliveriesChanged: () => signal.ready(), metrics };
     const worker = config.delivery.enabled
       ? new DeliveryWorker({
           db,
@@ -83,6 +93,7 @@ export async function startGateway(config: Config, options: { logger?: Logger; c
         })
       : undefined;
     await worker?.start();
+    if (worker) stops.push(() => worker.stop());
     const app = createHttpApp(ctx);
 
     const server = await listenHttp(app.fetch, config);
@@ -99,15 +110,11 @@ export async function startGateway(config: Config, options: { logger?: Logger; c
       generatedAdminKey: generatedKey,
       async close() {
         await new Promise<void>((resolve) => server.close(() => resolve()));
-        await worker?.stop();
-        await signal.stop();
-        await catalog.stop();
-      await apiKeys.stop();
-        await db.close();
+        await stopAll();
       },
     };
   } catch (error) {
-    await db.close().catch(() => {});
+    await stopAll();
     throw error;
   }
 }

@@ -13,7 +13,7 @@ export function isRefusedStatement(error: unknown): boolean {
 
 const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 // node-postgres's own words when the pool cannot connect in time or a connection ends mid-query.
-const CONNECTION_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|Query read timeout|Client has encountered a connection error|connection is closed|Cannot use a pool after calling end/i;
+const CONNECTION_MESSAGES = /timeout exceeded when trying to connect|not currently accepting connections|the database system is (?:starting up|shutting down|in recovery mode)|Connection terminated|Query read timeout|Client has encountered a connection error|connection is closed|Cannot use a pool after calling end/i;
 
 /**
  * True when the database could not be reached or did not answer in time: a dropped or refused

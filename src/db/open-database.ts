@@ -4,15 +4,20 @@ import { join } from 'node:path';
 import { acquireDataFolderLock, type DataFolderLock, type LockHolder } from './data-folder-lock.ts';
 import type { Database } from './database.ts';
 import { openPgliteDatabase } from './pglite-database.ts';
-import { openPostgresDatabase } from './postgres-database.ts';
+import { openPostgresDatabase, type PostgresOptions } from './postgres-database.ts';
 
 /**
  * With the embedded database the returned handle also holds the data folder's lock (released by
  * close() and at exit): a second process refuses with DataFolderInUseError before touching it.
  * `holder` is what that refusal names; by default an unnamed command.
  */
-export async function openDatabase(options: { databaseUrl?: string; dataDir: string; holder?: LockHolder }): Promise<Database & { dataFolderLock?: DataFolderLock }> {
-  if (options.databaseUrl) return openPostgresDatabase({ connectionString: options.databaseUrl });
+export async function openDatabase(options: {
+  databaseUrl?: string;
+  dataDir: string;
+  holder?: LockHolder;
+  timeouts?: Partial<Omit<PostgresOptions, 'connectionString'>>;
+}): Promise<Database & { dataFolderLock?: DataFolderLock }> {
+  if (options.databaseUrl) return openPostgresDatabase({ connectionString: options.databaseUrl, ...options.timeouts });
   return openEmbeddedDatabase(options.dataDir, options.holder ?? { kind: 'command', command: '' });
 }
 

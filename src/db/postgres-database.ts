@@ -3,6 +3,7 @@
  * open, so listeners share one dedicated client, reconnecting if it drops.
  */
 import pg from 'pg';
+import { isDatabaseUnavailable } from './database-errors.ts';
 import type { Database, ListenOptions, Queryable, QueryOptions, QueryResult } from './database.ts';
 
 interface Subscriber {
@@ -119,16 +120,29 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
     exec: base.exec,
     async transaction(fn) {
       const client = await pool.connect();
+      // A checked-out client has no pool listener: a connection that drops between statements (a
+      // server restart) would emit an unhandled 'error' and end the process. The failure reaches the
+      // transaction through its next statement; the broken client is destroyed, not pooled again.
+      let broken: Error | undefined;
+      const onError = (error: Error) => {
+        broken = error;
+        connectionFailed();
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn(wrap(client));
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
+        // A connection that failed or timed out may never answer a ROLLBACK: destroy it instead
+        // (the server rolls back a transaction whose connection is gone).
+        if (!broken && isDatabaseUnavailable(error)) broken = error as Error;
+        if (!broken) await client.query('ROLLBACK').catch((e: Error) => (broken = e));
         throw error;
       } finally {
-        client.release();
+        client.removeListener('error', onError);
+        client.release(broken ?? undefined);
       }
     },
     async listen(channel, onNotify, listenOptions) {

@@ -8,7 +8,8 @@ import type { AppContext } from '../app-context.ts';
 import { SwitchboardError, ValidationError } from '../errors.ts';
 import { authenticate, type HttpEnv } from './authenticate.ts';
 import { bodyLimit } from './body-limit.ts';
-import { errorBody, respondWithError } from './error-response.ts';
+import { checkReadiness } from '../db/check-readiness.ts';
+import { errorBody, respondWithError, RETRY_AFTER_SECONDS } from './error-response.ts';
 import { findUnstorable, textProblem, unstorableError } from './storable-input.ts';
 import { connectionChannelRoutes } from './routes/connection-channel-routes.ts';
 import { connectionRoutes } from './routes/connection-routes.ts';
@@ -36,12 +37,10 @@ export function createHttpApp(ctx: AppContext): OpenAPIHono<HttpEnv> {
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
-    try {
-      await ctx.db.query('SELECT 1');
-      return c.json({ status: 'ready', database: ctx.db.kind });
-    } catch {
-      return c.json({ status: 'not_ready', database: ctx.db.kind }, 503);
-    }
+    const readiness = await checkReadiness(ctx.db);
+    if (readiness.ready) return c.json({ status: 'ready', database: ctx.db.kind });
+    c.header('Retry-After', String(RETRY_AFTER_SECONDS));
+    return c.json({ status: 'not_ready', database: ctx.db.kind, reason: readiness.reason }, 503);
   });
   app.get('/metrics', metricsRoute(ctx));
 
