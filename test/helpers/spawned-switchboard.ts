@@ -245,8 +245,7 @@ async function api(url: string, key: string, method: string, route: string, body
   return text ? JSON.parse(text) : null;
 }
 
-/** The message of event (d, n), as it reads in Slack. */
-export const lineText = (d: number, n: number) => `line d${d} n=${n}`;
+/** The message of event (d, n) reads `line d<d> n=<n>` (n= is what bench/support/emulator-arrivals.ts reads). */
 const LINE_TEXT = /^line d(\d+) n=(\d+)$/;
 
 /**
@@ -376,12 +375,6 @@ export async function sendLine(url: string, key: string, d: number, from: number
     }
     if (options.gapMs > 0) await sleep(options.gapMs);
   }
-}
-
-/** POST /v1/destinations/{id}/resume: what it made due now. */
-export async function resumeDestination(url: string, key: string, destinationId: string): Promise<number> {
-  const result = await api(url, key, 'POST', `/v1/destinations/${destinationId}/resume`, {}, 200);
-  return result.resumed as number;
 }
 
 export { api as callSwitchboard };
