@@ -31,11 +31,12 @@ const RETRY_SQL = `UPDATE deliveries SET status = 'pending', run_at = now(), las
   WHERE id = ANY($1) AND status = ANY($2)`;
 
 /**
- * SQL: `d` is pending and waiting on its backoff (after a failed try or a 429), not on its turn,
- * a later deliver_at, or the rest of a chunked bulk retry ($1: CHUNK_HOLD_NOTE).
+ * SQL: `d` is pending and waiting on its backoff (after a failed try or a 429) or on its
+ * workspace's outage (src/delivery/outages.ts), not on its turn, a later deliver_at, or the rest
+ * of a chunked bulk retry ($1: CHUNK_HOLD_NOTE).
  */
-export const WAITING_ON_BACKOFF_SQL = `(d.status = 'pending' AND d.run_at > now() AND (d.deliver_at IS NULL OR d.deliver_at <= now())
-  AND d.last_error IS DISTINCT FROM $1)`;
+export const WAITING_ON_BACKOFF_SQL = `(d.status = 'pending' AND (d.run_at > now() OR d.outage_key IS NOT NULL)
+  AND (d.deliver_at IS NULL OR d.deliver_at <= now()) AND d.last_error IS DISTINCT FROM $1)`;
 
 /** Due now, same place in line; its backoff and retry window carry on. */
 const RETRY_NOW_SQL = `UPDATE deliveries d SET run_at = now(), outage_key = NULL, updated_at = now()

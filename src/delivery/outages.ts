@@ -11,8 +11,9 @@
  * probe's destination paused, say), the heads fall back on their own backoff.
  *
  * A lone failure answered by another line's success is not an outage (one message Slack keeps
- * failing while the workspace works): waiting heads are resumed only when the outage saw at
- * least OUTAGE_CONFIRMED_FAILURES failures with no success in between.
+ * failing while the workspace works): heads are held, probed and resumed only once the outage saw
+ * OUTAGE_CONFIRMED_FAILURES failures with no success in between; until then each keeps its own
+ * backoff.
  *
  * All of it is rows, so it holds across processes and restarts: the outage row, and each waiting
  * delivery's outage_key (kept while a probe is in flight, so one probe at a time per outage).
@@ -21,7 +22,7 @@ import type { Queryable } from '../db/database.ts';
 
 /** How often a waiting head is tried while its workspace (or webhook host) is in an outage. */
 export const OUTAGE_PROBE_SECONDS = 10;
-/** Failures in a row (no success in between) before a success resumes every waiting head. */
+/** Failures in a row (no success in between) before heads are held, probed, and resumed by a success. */
 export const OUTAGE_CONFIRMED_FAILURES = 2;
 /** A probe overdue this long is not happening: heads waiting on that outage go by their own backoff. */
 export const OUTAGE_PROBE_STALE_SECONDS = 60;
@@ -47,13 +48,23 @@ export function countsTowardOutage(outcome: { error: string; unknown?: boolean }
   return !outcome.unknown && !/^rate_?limited$/.test(outcome.error);
 }
 
-/** A failed send: starts the outage or counts one more failure, and puts off the next probe. */
-export async function noteOutageFailure(tx: Queryable, key: string, error: string, probeMs: number): Promise<void> {
+/** The longest wait between probes of a long outage, in seconds. */
+export const OUTAGE_PROBE_MAX_SECONDS = 300;
+
+/**
+ * A failed send: starts the outage or counts one more failure, and puts off the next probe. Probes
+ * come every OUTAGE_PROBE_SECONDS at first; once the outage has lasted a minute they space out to a
+ * sixth of its age (20 s after two minutes, a minute after six), at most OUTAGE_PROBE_MAX_SECONDS:
+ * a short outage is noticed to be over within seconds, and a day-long one costs hundreds of calls,
+ * not thousands.
+ */
+export async function noteOutageFailure(tx: Queryable, key: string, error: string, probeMs: number, maxProbeMs = probeMs * (OUTAGE_PROBE_MAX_SECONDS / OUTAGE_PROBE_SECONDS)): Promise<void> {
   await tx.query(
     `INSERT INTO outages (key, last_error, probe_at) VALUES ($1, $2, now() + $3 * interval '1 millisecond')
      ON CONFLICT (key) DO UPDATE SET failures = outages.failures + 1, last_error = excluded.last_error,
-       last_failure_at = now(), probe_at = excluded.probe_at`,
-    [key, error, probeMs],
+       last_failure_at = now(),
+       probe_at = now() + LEAST(GREATEST($3 * interval '1 millisecond', (now() - outages.started_at) / 6), $4 * interval '1 millisecond')`,
+    [key, error, probeMs, maxProbeMs],
   );
 }
 
@@ -63,21 +74,23 @@ export async function noteOutageFailure(tx: Queryable, key: string, error: strin
  * do the same inside their one statement: `ended` over the keys of the settled deliveries.
  */
 export const RESUME_WAITING_SQL = (ended: string) =>
-  `UPDATE deliveries w SET run_at = least(w.run_at, now()), outage_key = NULL, updated_at = now()
+  `UPDATE deliveries w SET run_at = now(), outage_key = NULL, updated_at = now()
    FROM ${ended} e WHERE w.outage_key = e.key AND e.failures >= ${OUTAGE_CONFIRMED_FAILURES} AND w.status = 'pending'`;
 
-export async function endOutage(tx: Queryable, key: string): Promise<void> {
-  await tx.query(
+/** Ends the outage of `key`, if any; resolves to how many waiting deliveries it made due. */
+export async function endOutage(tx: Queryable, key: string): Promise<number> {
+  const { rowCount } = await tx.query(
     `WITH ended AS (DELETE FROM outages WHERE key = $1 RETURNING key, failures)
      ${RESUME_WAITING_SQL('ended')}`,
     [key],
   );
+  return rowCount;
 }
 
 /** SQL: the head `h` (columns id, outage_key) waits on an outage that is being probed: only a probe sends it. */
 export function heldByOutageSql(h: string): string {
   return `(${h}.outage_key IS NOT NULL AND EXISTS (SELECT 1 FROM outages o WHERE o.key = ${h}.outage_key
-      AND o.probe_at > now() - ${OUTAGE_PROBE_STALE_SECONDS} * interval '1 second'))`;
+      AND o.failures >= ${OUTAGE_CONFIRMED_FAILURES} AND o.probe_at > now() - ${OUTAGE_PROBE_STALE_SECONDS} * interval '1 second'))`;
 }
 
 /**
@@ -96,7 +109,7 @@ export const probeInFlightSql = (key: string) => `EXISTS (SELECT 1 FROM deliveri
 /** SQL: the head `h` is its outage's probe now: the probe is due, none is in flight, and `h` is next. */
 export function isProbeSql(h: string): string {
   return `(${h}.outage_key IS NOT NULL AND EXISTS (
-      SELECT 1 FROM outages o WHERE o.key = ${h}.outage_key AND o.probe_at <= now()
+      SELECT 1 FROM outages o WHERE o.key = ${h}.outage_key AND o.failures >= ${OUTAGE_CONFIRMED_FAILURES} AND o.probe_at <= now()
         AND NOT ${probeInFlightSql('o.key')} AND ${probeCandidateSql('o.key')} = ${h}.id))`;
 }
 

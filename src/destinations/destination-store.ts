@@ -11,6 +11,7 @@ import { checkSubscriptionPattern } from '../routing/event-type-pattern.ts';
 import type { Keyring } from '../secrets/keyring.ts';
 import { maskSecret } from '../secrets/mask-secret.ts';
 import { getConnection } from '../connections/connection-store.ts';
+import { OUTAGE_CONFIRMED_FAILURES } from '../delivery/outages.ts';
 import { checkWebhookUrl } from './check-webhook-url.ts';
 import type { SubjectPolicy } from '../event-types/event-type-definition.ts';
 import { checkSubjectPolicy } from '../event-types/subject-policy.ts';
@@ -76,12 +77,12 @@ export interface DestinationRules {
 
 const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-/** The outage the head of the destination's line waits on (one index lookup for the head). */
+/** The outage (a confirmed one) the head of the destination's line waits on (one index lookup for the head). */
 const WAITING_ON_OUTAGE = `(SELECT json_build_object('key', o.key, 'since', ${iso('o.started_at')}, 'failures', o.failures,
     'last_error', o.last_error, 'next_probe_at', ${iso('o.probe_at')})
   FROM (SELECT x.outage_key FROM deliveries x WHERE x.destination_id = destinations.id AND x.status IN ('pending', 'sending')
           AND x.deliver_at IS NULL ORDER BY x.seq LIMIT 1) h
-  JOIN outages o ON o.key = h.outage_key)`;
+  JOIN outages o ON o.key = h.outage_key AND o.failures >= ${OUTAGE_CONFIRMED_FAILURES})`;
 
 export const DESTINATION_COLUMNS = `id, project_id, name, kind, connection_id, channel_id, user_id, user_email, webhook_url_hint,
   enabled, subscriptions, condition, subject_policies, ephemeral_user_id, status, status_reason, status_hint,

@@ -12,6 +12,7 @@ import { NotFoundError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { scrubSecrets } from '../logging/scrub-secrets.ts';
 import type { Keyring } from '../secrets/keyring.ts';
+import { endOutage, outageKey } from '../delivery/outages.ts';
 import { markNeedsAttention } from '../delivery/record-outcome.ts';
 import { BROKEN_DESTINATION_HINTS, CONNECTION_ERRORS, TRANSIENT_ERRORS } from '../slack/slack-error-hints.ts';
 import type { OutgoingMessage, SendOutcome, SendReport, SendTarget, SlackTransport } from '../slack/slack-transport.ts';
@@ -51,6 +52,7 @@ interface DestinationRow {
   connection_id: string | null;
   bot_token_sealed: string | null;
   scopes: string[] | null;
+  team_id: string | null;
 }
 
 export function testMessage(destinationName: string, at: Date): OutgoingMessage {
@@ -71,7 +73,8 @@ export function testMessage(destinationName: string, at: Date): OutgoingMessage 
 
 export async function sendTestMessage(deps: TestMessageDeps, projectId: string, destinationId: string): Promise<TestMessageResult> {
   const { rows } = await deps.db.query<DestinationRow>(
-    `SELECT t.id, t.name, t.kind, t.channel_id, t.user_id, t.user_email, t.webhook_url_sealed, t.connection_id, c.bot_token_sealed, c.scopes
+    `SELECT t.id, t.name, t.kind, t.channel_id, t.user_id, t.user_email, t.webhook_url_sealed, t.connection_id, c.bot_token_sealed, c.scopes,
+       t.team_id
      FROM destinations t LEFT JOIN connections c ON c.id = t.connection_id WHERE t.id = $1 AND t.project_id = $2`,
     [destinationId, projectId],
   );
@@ -100,6 +103,9 @@ export async function sendTestMessage(deps: TestMessageDeps, projectId: string, 
       await markNeedsAttention(tx, { destinationId: destination.id, connectionId: destination.connection_id }, outcome.error, outcome.hint, outcome.scope);
     } else if (outcome.kind === 'sent') {
       resumed = await clearNeedsAttention(tx, destination);
+      // It got through: an outage of its workspace is over, and the lines waiting on it go now.
+      const key = outageKey(destination.kind, destination.team_id);
+      if (key && (await endOutage(tx, key)) > 0) resumed = true;
     } else if (outcome.kind === 'rate_limited') {
       // Slack answers 429 with Retry-After in seconds [D-RATE]: the destination's queue waits as long.
       await tx.query(
