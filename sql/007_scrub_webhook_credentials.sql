@@ -23,3 +23,9 @@ UPDATE delivery_attempts
          regexp_replace(response::text, '(https?://)[^[:space:]/@"]+@', '\1…@', 'g'),
          '/services/T[A-Za-z0-9_-]*/B[A-Za-z0-9_-]*/[A-Za-z0-9_-]+', '/services/T…/B…/…', 'g')::jsonb
  WHERE response::text ~ 'https?://[^[:space:]/@"]+@';
+
+UPDATE delivery_attempts
+   SET request = regexp_replace(
+         regexp_replace(request::text, '(https?://)[^[:space:]/@"]+@', '\1…@', 'g'),
+         '/services/T[A-Za-z0-9_-]*/B[A-Za-z0-9_-]*/[A-Za-z0-9_-]+', '/services/T…/B…/…', 'g')::jsonb
+ WHERE request::text ~ 'https?://[^[:space:]/@"]+@';

@@ -38,6 +38,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ SWITCHBOARD_REQUEST_TIMEOUT_MS: '5000' }).http.headersTimeoutMs).toBe(5_000);
   });
 
+  it('logs pretty lines on a terminal and JSON otherwise, unless SWITCHBOARD_LOG_FORMAT says', () => {
+    expect(loadConfig({}, { stdoutIsTTY: true }).logFormat).toBe('pretty');
+    expect(loadConfig({}, { stdoutIsTTY: false }).logFormat).toBe('json');
+    expect(loadConfig({ SWITCHBOARD_LOG_FORMAT: 'json' }, { stdoutIsTTY: true }).logFormat).toBe('json');
+    expect(loadConfig({ SWITCHBOARD_LOG_FORMAT: 'pretty' }, { stdoutIsTTY: false }).logFormat).toBe('pretty');
+    expect(() => loadConfig({ SWITCHBOARD_LOG_FORMAT: 'text' })).toThrow(/^SWITCHBOARD_LOG_FORMAT is invalid \("text"\): expected json or pretty$/);
+    expect(() => loadConfig({ SWITCHBOARD_LOG_FORMAT: 'JSON' })).toThrow(ConfigError);
+  });
+
   it('refuses a bad HTTP server limit, naming the variable', () => {
     expect(() => loadConfig({ SWITCHBOARD_REQUEST_TIMEOUT_MS: '30s' })).toThrow(/^SWITCHBOARD_REQUEST_TIMEOUT_MS is invalid \("30s"\): expected an integer from 100 to 600000$/);
     expect(() => loadConfig({ SWITCHBOARD_HEADERS_TIMEOUT_MS: '0' })).toThrow(/^SWITCHBOARD_HEADERS_TIMEOUT_MS is invalid/);

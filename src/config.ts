@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { ConfigError } from './errors.ts';
-import { FEATURE_NAMES, isSlackFeature, type SlackFeature } from './oauth/slack-features.ts';
+import { FEATURE_NAMES, isSlackFeature, type SlackFeature } from './slack/slack-features.ts';
 
 export interface Config {
   host: string;
@@ -21,6 +21,8 @@ export interface Config {
   /** Origins besides https://hooks.slack.com whose /services/ URLs are accepted as webhooks (the emulator). */
   allowedWebhookOrigins: string[];
   logLevel: string;
+  /** `pretty` for people (the default on a terminal), `json` lines for machines (the default otherwise). */
+  logFormat: LogFormat;
   maxBodyBytes: number;
   http: HttpServerConfig;
   /** Time limits on PostgreSQL, so a database that is down or stuck answers 503 instead of hanging. */
@@ -59,7 +61,7 @@ export interface SlackAppConfig {
   signingSecret?: string;
   /** Slack's authorize page; the emulator's in demo mode and tests. */
   authorizeUrl: string;
-  /** Optional features; each adds the scopes it needs (src/oauth/slack-features.ts). */
+  /** Optional features; each adds the scopes it needs (src/slack/slack-features.ts). */
   features: SlackFeature[];
 }
 
@@ -175,8 +177,18 @@ function httpServer(env: Env): HttpServerConfig {
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
-export function loadConfig(env: Env = process.env): Config {
+function logFormat(env: Env, stdoutIsTTY: boolean): LogFormat {
+  const raw = env.SWITCHBOARD_LOG_FORMAT;
+  if (raw === undefined || raw === '') return stdoutIsTTY ? 'pretty' : 'json';
+  if (!(LOG_FORMATS as readonly string[]).includes(raw)) throw new ConfigError('SWITCHBOARD_LOG_FORMAT', LOG_FORMATS.join(' or '), raw);
+  return raw as LogFormat;
+}
+
+/** `stdoutIsTTY` picks the default log format (pretty on a terminal); the process's own standard output by default. */
+export function loadConfig(env: Env = process.env, options: { stdoutIsTTY?: boolean } = {}): Config {
   const host = env.SWITCHBOARD_HOST || '127.0.0.1';
   const port = integer(env, 'SWITCHBOARD_PORT', 3000, 0, 65535);
   const logLevel = env.SWITCHBOARD_LOG_LEVEL || 'info';
@@ -193,6 +205,7 @@ export function loadConfig(env: Env = process.env): Config {
     slackApiUrl: slackApiUrl.endsWith('/') ? slackApiUrl : `${slackApiUrl}/`,
     allowedWebhookOrigins: origins(env, 'SWITCHBOARD_ALLOWED_WEBHOOK_ORIGINS'),
     logLevel,
+    logFormat: logFormat(env, options.stdoutIsTTY ?? Boolean(process.stdout.isTTY)),
     maxBodyBytes: integer(env, 'SWITCHBOARD_MAX_BODY_BYTES', 1_048_576, 1024, 64 * 1_048_576),
     http: httpServer(env),
     databaseTimeouts: {

@@ -12,7 +12,7 @@ import { createHttpApp } from './http/create-http-app.ts';
 import { ApiKeyCache } from './projects/api-key-cache.ts';
 import { DeliverySignal } from './delivery/delivery-signal.ts';
 import { DeliveryWorker } from './delivery/delivery-worker.ts';
-import { getFreshBotToken } from './oauth/get-fresh-bot-token.ts';
+import { getFreshBotToken } from './connections/get-fresh-bot-token.ts';
 import { WebApiTransport } from './slack/web-api-transport.ts';
 import { WebhookTransport } from './slack/webhook-transport.ts';
 import { IngestBatcher } from './ingest/ingest-batcher.ts';
@@ -41,7 +41,7 @@ export interface Gateway {
 }
 
 export async function startGateway(config: Config, options: { logger?: Logger; clock?: Clock } = {}): Promise<Gateway> {
-  const logger = options.logger ?? createLogger({ level: config.logLevel, name: 'switchboard' });
+  const logger = options.logger ?? createLogger({ level: config.logLevel, name: 'switchboard', format: config.logFormat });
   // Everything that can refuse the configuration is checked before anything is touched: no
   // database opened, no data folder created, no migration. (loadConfig checked the variables.)
   keyringFromConfiguration({ configuredKey: config.encryptionKey, embeddedDatabase: !config.databaseUrl });

@@ -25,12 +25,18 @@ export interface PostOptions {
   webhookId?: string;
 }
 
-/** The parent a reply attaches to: a reply to a reply joins the parent's thread, as in Slack. */
+/**
+ * The parent a reply attaches to: a reply to a reply joins the parent's thread, as in Slack. A
+ * deleted parent keeps its thread only while replies hang off it (its tombstone); one deleted
+ * with no replies is gone, and Slack then posts the "reply" in the channel, answering ok.
+ */
 function threadParent(channel: Channel, threadTs: string | undefined): Message | undefined {
   if (!threadTs) return undefined;
   const target = channel.messages.get(threadTs);
   if (!target) return undefined;
-  return target.threadTs ? channel.messages.get(target.threadTs) : target;
+  const parent = target.threadTs ? channel.messages.get(target.threadTs) : target;
+  if (parent?.deleted && !parent.replies.some((r) => !r.deleted)) return undefined;
+  return parent;
 }
 
 export function postMessage(state: EmulatorState, channel: Channel, poster: Poster, content: MessageContent, options: PostOptions): Message {

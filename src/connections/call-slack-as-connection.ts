@@ -1,16 +1,17 @@
 /**
- * One Web API call with a connection's bot token (fresh, see src/oauth/get-fresh-bot-token.ts),
+ * One Web API call with a connection's bot token (fresh, see get-fresh-bot-token.ts),
  * Slack's failures turned into errors an admin can act on. A token Slack no longer accepts
  * (invalid_auth, token_revoked, account_inactive...) pauses the connection and its destinations,
- * exactly as a failed delivery would; a missing scope names the feature that asks for it.
+ * exactly as a failed delivery would; a missing scope names the feature that asks for it. Every
+ * Web API call made for a connection goes through here.
  */
 import type { WebClient } from '@slack/web-api';
 import { SwitchboardError } from '../errors.ts';
-import { getFreshBotToken, type TokenDeps } from '../oauth/get-fresh-bot-token.ts';
-import { featuresGranting } from '../oauth/slack-features.ts';
 import { createWebClient } from '../slack/create-web-client.ts';
 import { BROKEN_DESTINATION_HINTS, CONNECTION_ERRORS } from '../slack/slack-error-hints.ts';
+import { featuresGranting } from '../slack/slack-features.ts';
 import { markConnectionNeedsAttention } from './connection-status.ts';
+import { getFreshBotToken, type TokenDeps } from './get-fresh-bot-token.ts';
 
 interface WebApiFailure {
   code?: string;
@@ -19,10 +20,15 @@ interface WebApiFailure {
   message?: string;
 }
 
-export async function callSlackAsConnection<T>(deps: TokenDeps, connectionId: string, call: (client: WebClient) => Promise<T>): Promise<T> {
+export async function callSlackAsConnection<T>(
+  deps: TokenDeps,
+  connectionId: string,
+  call: (client: WebClient) => Promise<T>,
+  options: { timeoutMs?: number } = {},
+): Promise<T> {
   const token = await getFreshBotToken(deps, connectionId);
   try {
-    return await call(createWebClient(token, { slackApiUrl: deps.config.slackApiUrl }));
+    return await call(createWebClient(token, { slackApiUrl: deps.config.slackApiUrl, timeoutMs: options.timeoutMs }));
   } catch (error) {
     throw await explainSlackFailure(deps, connectionId, error as WebApiFailure);
   }

@@ -12,7 +12,7 @@
  */
 import type { Clock } from '../clock.ts';
 import { SwitchboardError } from '../errors.ts';
-import type { TokenDeps } from '../oauth/get-fresh-bot-token.ts';
+import type { TokenDeps } from './get-fresh-bot-token.ts';
 import { callSlackAsConnection } from './call-slack-as-connection.ts';
 import { getConnection, type Connection } from './connection-store.ts';
 

@@ -64,3 +64,33 @@ export async function resumeConnectionDestinations(db: Queryable, connectionId: 
   );
   return rowCount;
 }
+
+/**
+ * A send (a delivery or the Test button) found the destination broken: Slack refused the address
+ * (`scope` destination), or the token (`scope` connection: the connection and every active
+ * destination posting with it). Only what is active is marked; disabled stays disabled.
+ */
+export async function markNeedsAttention(
+  tx: Queryable,
+  target: { destinationId: string; connectionId: string | null },
+  reason: string,
+  hint: string,
+  scope: 'destination' | 'connection',
+): Promise<void> {
+  if (scope === 'connection' && target.connectionId) {
+    await tx.query(
+      `UPDATE connections SET status = 'needs_attention', status_reason = $2, status_hint = $3, updated_at = now() WHERE id = $1 AND status = 'active'`,
+      [target.connectionId, reason, hint],
+    );
+    await tx.query(
+      `UPDATE destinations SET status = 'needs_attention', status_reason = $2, status_hint = $3, updated_at = now()
+       WHERE connection_id = $1 AND status = 'active'`,
+      [target.connectionId, reason, hint],
+    );
+    return;
+  }
+  await tx.query(
+    `UPDATE destinations SET status = 'needs_attention', status_reason = $2, status_hint = $3, updated_at = now() WHERE id = $1 AND status = 'active'`,
+    [target.destinationId, reason, hint],
+  );
+}

@@ -7,7 +7,7 @@ import type { Database, Queryable } from '../db/database.ts';
 import { ConflictError, NotFoundError, SwitchboardError, ValidationError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Keyring } from '../secrets/keyring.ts';
-import { tokenColumns, type IssuedTokens } from '../oauth/installation-tokens.ts';
+import { tokenColumns, type IssuedTokens } from './installation-tokens.ts';
 import { createWebClient } from '../slack/create-web-client.ts';
 import { resumeConnectionDestinations } from './connection-status.ts';
 

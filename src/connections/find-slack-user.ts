@@ -4,7 +4,7 @@
  * them [REF]. A DM destination can then be created with the user id.
  */
 import { SwitchboardError } from '../errors.ts';
-import type { TokenDeps } from '../oauth/get-fresh-bot-token.ts';
+import type { TokenDeps } from './get-fresh-bot-token.ts';
 import { callSlackAsConnection } from './call-slack-as-connection.ts';
 import { getConnection } from './connection-store.ts';
 

@@ -33,3 +33,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (Array.isArray(inner) && inner.some(isDatabaseUnavailable)) return true;
   return e.cause !== undefined && e.cause !== error && isDatabaseUnavailable(e.cause);
 }
+
+/** PostgreSQL refused text it cannot store: U+0000 (22P05 in jsonb, 22021 in text) or an unpaired surrogate. */
+export function isUnstorableText(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '22P05' || code === '22021';
+}

@@ -31,10 +31,9 @@ export async function loadMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
 export async function migrate(db: Database, dir = MIGRATIONS_DIR): Promise<string[]> {
   const migrations = await loadMigrations(dir);
   return db.transaction(async (tx) => {
-    // A migration may rewrite big tables: the request path's statement and lock timeouts do not apply.
-    await tx.query('SET LOCAL statement_timeout = 0');
-    await tx.query('SET LOCAL lock_timeout = 0');
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_ID]);
+    // A migration may rewrite big tables, and another process may wait here while one does: the
+    // request path's statement and lock timeouts do not apply (scripts, `exec`, have no client-side one).
+    await tx.exec(`SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = 0; SELECT pg_advisory_xact_lock(${LOCK_ID})`);
     await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version integer PRIMARY KEY,
       name text NOT NULL,

@@ -2,6 +2,7 @@
 import { chmod, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { acquireDataFolderLock, type DataFolderLock, type LockHolder } from './data-folder-lock.ts';
+import { SwitchboardError } from '../errors.ts';
 import type { Database } from './database.ts';
 import { openPgliteDatabase } from './pglite-database.ts';
 import { openPostgresDatabase, type PostgresOptions } from './postgres-database.ts';
@@ -17,8 +18,48 @@ export async function openDatabase(options: {
   holder?: LockHolder;
   timeouts?: Partial<Omit<PostgresOptions, 'connectionString'>>;
 }): Promise<Database & { dataFolderLock?: DataFolderLock }> {
-  if (options.databaseUrl) return openPostgresDatabase({ connectionString: options.databaseUrl, ...options.timeouts });
+  if (options.databaseUrl) return openReachablePostgres(options.databaseUrl, options.timeouts);
   return openEmbeddedDatabase(options.dataDir, options.holder ?? { kind: 'command', command: '' });
+}
+
+/**
+ * PostgreSQL, checked with a first statement before anything else: a server that is down, an unknown
+ * host, database or user, or a wrong password stops start-up with one line naming DATABASE_URL
+ * (shown without its password or parameters) instead of failing later in the middle of a step.
+ */
+async function openReachablePostgres(url: string, timeouts: Partial<Omit<PostgresOptions, 'connectionString'>> | undefined): Promise<Database> {
+  try {
+    // It runs a first statement before it returns.
+    return await openPostgresDatabase({ connectionString: url, ...timeouts });
+  } catch (error) {
+    throw new SwitchboardError('database_unreachable', `cannot connect to the database at DATABASE_URL (${describeDatabaseUrl(url)}): ${reason(error, url)}`);
+  }
+}
+
+/** The URL without password, query or fragment: postgres://user@host:port/name. */
+export function describeDatabaseUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    const user = u.username ? `${u.username}@` : '';
+    return `${u.protocol}//${user}${u.host}${u.pathname}`;
+  } catch {
+    return 'unparseable URL';
+  }
+}
+
+function reason(error: unknown, url: string): string {
+  const e = error as { message?: unknown; code?: unknown; errors?: { message?: unknown }[] } | null;
+  const inner = Array.isArray(e?.errors) && e.errors.length ? e.errors[0] : e;
+  let text = (typeof inner?.message === 'string' && inner.message) || (typeof e?.code === 'string' && e.code) || String(error);
+  // Never echo a password, whatever the driver put in its message.
+  let password = '';
+  try {
+    password = decodeURIComponent(new URL(url).password);
+  } catch {
+    /* no password to hide */
+  }
+  if (password) text = text.split(password).join('***');
+  return text;
 }
 
 async function openEmbeddedDatabase(dataDir: string, holder: LockHolder): Promise<Database & { dataFolderLock: DataFolderLock }> {

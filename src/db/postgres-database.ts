@@ -72,8 +72,15 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
   let closed = false;
   let reconnecting = false;
 
-  async function listenerClient(): Promise<pg.Client> {
-    if (listener) return listener;
+  // One listening connection: concurrent callers (a listen() during a reconnect) share the one being opened.
+  let connecting: Promise<pg.Client> | undefined;
+  function listenerClient(): Promise<pg.Client> {
+    if (listener) return Promise.resolve(listener);
+    connecting ??= openListener().finally(() => (connecting = undefined));
+    return connecting;
+  }
+
+  async function openListener(): Promise<pg.Client> {
     const client = new pg.Client({ connectionString: options.connectionString, connectionTimeoutMillis: timeouts.connectTimeoutMs, keepAlive: true });
     client.on('notification', (msg) => {
       for (const subscriber of handlers.get(msg.channel) ?? []) subscriber.onNotify(msg.payload ?? '');

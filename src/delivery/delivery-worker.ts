@@ -8,12 +8,12 @@
 import { hostname } from 'node:os';
 import { systemClock, type Clock } from '../clock.ts';
 import type { DeliveryConfig } from '../config.ts';
+import { tokenFailureOutcome } from '../connections/get-fresh-bot-token.ts';
 import type { Database } from '../db/database.ts';
 import { randomBase32 } from '../ids.ts';
 import type { Logger } from '../logging/create-logger.ts';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
 import type { Keyring } from '../secrets/keyring.ts';
-import { BROKEN_DESTINATION_HINTS } from '../slack/slack-error-hints.ts';
 import type { SendTarget, SlackTransport } from '../slack/slack-transport.ts';
 import { claimDeliveries, expireDeliveries, nextClaimAt, type ClaimedDelivery } from './claim-deliveries.ts';
 import type { DeliverySignal } from './delivery-signal.ts';
@@ -37,7 +37,7 @@ export interface DeliveryWorkerDeps {
    */
   retryDelayScale?: number;
   /**
-   * Renews a rotating bot token that is due (main.ts wires src/oauth/get-fresh-bot-token.ts in
+   * Renews a rotating bot token that is due (main.ts wires src/connections/get-fresh-bot-token.ts in
    * here); called only when the claimed connection's token_refresh_due_at has passed.
    */
   botToken?: (connectionId: string, sealedToken: string) => Promise<string>;
@@ -204,16 +204,7 @@ export class DeliveryWorker {
     try {
       target = await this.#target(delivery);
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (code === 'slack_unreachable') {
-        return { outcome: { kind: 'retry', error: 'could not reach Slack to renew the bot token' }, request: {}, latencyMs: 0 };
-      }
-      const reason = code === 'secret_undecryptable' ? 'secret_undecryptable' : code === 'token_refresh_failed' ? 'token_expired' : 'not_authed';
-      const hint =
-        reason === 'secret_undecryptable'
-          ? 'The stored secret cannot be decrypted with the configured keys: check SWITCHBOARD_ENCRYPTION_KEY.'
-          : BROKEN_DESTINATION_HINTS[reason];
-      return { outcome: { kind: 'destination_broken', error: reason, hint, scope: 'destination' }, request: {}, latencyMs: 0 };
+      return { outcome: tokenFailureOutcome(error), request: {}, latencyMs: 0 };
     }
     const transport = target.kind === 'webhook' ? this.deps.transports.webhook : this.deps.transports.webApi;
     try {

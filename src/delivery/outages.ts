@@ -100,6 +100,9 @@ export function heldByOutageSql(h: string): string {
 function probeCandidateSql(key: string): string {
   return `(SELECT x.id FROM deliveries x JOIN destinations xt ON xt.id = x.destination_id
       WHERE x.outage_key = ${key} AND x.status = 'pending' AND x.deliver_at IS NULL AND xt.status = 'active'
+        -- only the head of its line can be sent (a retried older delivery may have gone ahead of it)
+        AND NOT EXISTS (SELECT 1 FROM deliveries y WHERE y.destination_id = x.destination_id
+          AND y.status IN ('pending', 'sending') AND y.deliver_at IS NULL AND y.seq < x.seq)
       ORDER BY x.run_at, x.seq LIMIT 1)`;
 }
 

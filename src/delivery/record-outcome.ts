@@ -4,6 +4,7 @@
  * status and hint; a bucket's pause; a workspace's outage (outages.ts). Only the worker that owns
  * the claim may settle it.
  */
+import { markNeedsAttention } from '../connections/connection-status.ts';
 import type { Queryable } from '../db/database.ts';
 import { newId } from '../ids.ts';
 import { scrubSecrets } from '../logging/scrub-secrets.ts';
@@ -150,29 +151,4 @@ export async function recordOutcome(
     );
     return changed ? settled : 'lost_claim';
   });
-}
-
-export async function markNeedsAttention(
-  tx: Queryable,
-  target: { destinationId: string; connectionId: string | null },
-  reason: string,
-  hint: string,
-  scope: 'destination' | 'connection',
-): Promise<void> {
-  if (scope === 'connection' && target.connectionId) {
-    await tx.query(
-      `UPDATE connections SET status = 'needs_attention', status_reason = $2, status_hint = $3, updated_at = now() WHERE id = $1 AND status = 'active'`,
-      [target.connectionId, reason, hint],
-    );
-    await tx.query(
-      `UPDATE destinations SET status = 'needs_attention', status_reason = $2, status_hint = $3, updated_at = now()
-       WHERE connection_id = $1 AND status = 'active'`,
-      [target.connectionId, reason, hint],
-    );
-    return;
-  }
-  await tx.query(
-    `UPDATE destinations SET status = 'needs_attention', status_reason = $2, status_hint = $3, updated_at = now() WHERE id = $1 AND status = 'active'`,
-    [target.destinationId, reason, hint],
-  );
 }

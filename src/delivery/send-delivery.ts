@@ -2,7 +2,9 @@
  * What sending one delivery means in Slack calls. Most deliveries are one post. Deliveries of an
  * event with a subject follow their policy against the subject's root in the destination (the
  * first message posted about it): reply in its thread, update it (chat.update), or both; with
- * no root yet, the message is posted and becomes the root. Webhooks cannot thread or update, so
+ * no root yet, the message is posted and becomes the root. A root that is gone (deleted in Slack,
+ * or no longer ours) does not hold up the line: the message is posted as the subject's new root,
+ * and the delivery says so. Webhooks cannot thread or update, so
  * they post a new message that names the subject. An event sent with deliver_at is handed to
  * Slack's chat.scheduleMessage when the destination is a channel and the time is far enough
  * ahead (and Slack's 30-per-5-minutes rule leaves room); otherwise it was claimed at its time and
@@ -11,6 +13,7 @@
 import type { Queryable } from '../db/database.ts';
 import type { OutgoingMessage, SendReport, SendTarget, SlackTransport } from '../slack/slack-transport.ts';
 import { canSlackSchedule, SLACK_SCHEDULE_MIN_AHEAD_MS, SLACK_SCHEDULE_WINDOW } from '../slack/schedule-rules.ts';
+import { REPLY_POSTED_IN_CHANNEL, ROOT_GONE_ERRORS, ROOT_GONE_HINTS } from '../slack/slack-error-hints.ts';
 import type { ClaimedDelivery } from './claim-deliveries.ts';
 
 export interface DeliveryReport extends SendReport {
@@ -18,6 +21,8 @@ export interface DeliveryReport extends SendReport {
   newRoot?: { channel: string; ts: string };
   /** Slack would not schedule it (window full, too far): the queue posts it at deliver_at itself. */
   deferUntil?: Date;
+  /** Sent, but the subject's root was gone, so this message is its new root: what showed it, and a hint. */
+  rootGone?: { error: string; hint: string };
 }
 
 interface Root {
@@ -74,22 +79,64 @@ export async function sendDelivery(db: Queryable, transport: SlackTransport, tar
     if (d.subject && !root && o.kind === 'sent' && o.channel && o.ts) return { ...report, newRoot: { channel: o.channel, ts: o.ts } };
     return report;
   }
-  if (action === 'thread') return transport.send(target, { ...message, thread_ts: root.ts, reply_broadcast: d.replyBroadcast });
+  if (action === 'thread') return reply(db, transport, target, d, root, message);
 
   const replacement: OutgoingMessage = d.updateMessage ? { text: d.updateMessage.text, blocks: d.updateMessage.blocks } : message;
   const update = await transport.send(target, { ...replacement, update: root });
-  const updateError = update.outcome.kind === 'rejected' ? update.outcome.error : undefined;
-  if (updateError === 'message_not_found' || updateError === 'cant_update_message') {
-    // The root is gone (deleted in Slack): this message becomes the subject's new root.
-    await db.query('DELETE FROM subject_messages WHERE destination_id = $1 AND subject = $2', [d.destinationId, d.subject]);
-    const posted = await transport.send(target, message);
-    const o = posted.outcome;
-    return { ...posted, request: { root_gone: updateError, ...posted.request }, newRoot: o.kind === 'sent' && o.channel && o.ts ? { channel: o.channel, ts: o.ts } : undefined };
-  }
+  // The root is gone: the new one reads as the update would have made the old one.
+  const gone = rootGoneError(update);
+  if (gone) return postNewRoot(db, transport, target, d, root, replacement, update, gone);
   if (action === 'update' || update.outcome.kind !== 'sent') return update;
   // update_and_thread: the root now says how it ended; the reply tells the story in its thread.
-  const reply = await transport.send(target, { ...message, thread_ts: root.ts, reply_broadcast: d.replyBroadcast });
-  return { ...reply, request: { update: update.request, reply: reply.request }, latencyMs: update.latencyMs + reply.latencyMs };
+  const replied = await reply(db, transport, target, d, root, message);
+  return { ...replied, request: { update: update.request, reply: replied.request }, latencyMs: update.latencyMs + replied.latencyMs };
+}
+
+/** Slack's error when it refused a call because the subject's root is gone. */
+function rootGoneError(report: SendReport): string | undefined {
+  return report.outcome.kind === 'rejected' && ROOT_GONE_ERRORS.has(report.outcome.error) ? report.outcome.error : undefined;
+}
+
+/** A reply in the root's thread; if the root is gone, the subject's new root. */
+async function reply(db: Queryable, transport: SlackTransport, target: SendTarget, d: ClaimedDelivery, root: Root, message: OutgoingMessage): Promise<DeliveryReport> {
+  const report = await transport.send(target, { ...message, thread_ts: root.ts, reply_broadcast: d.replyBroadcast });
+  // Slack answers a reply to a deleted root with ok and posts it in the channel: it is the new root.
+  if (report.outcome.kind === 'sent' && report.outcome.inThread === false) return replaceRoot(db, d, root, report, REPLY_POSTED_IN_CHANNEL);
+  const gone = rootGoneError(report);
+  return gone ? postNewRoot(db, transport, target, d, root, message, report, gone) : report;
+}
+
+/** Posts `content` as the subject's new root after `failed` showed the old one gone. */
+async function postNewRoot(
+  db: Queryable,
+  transport: SlackTransport,
+  target: SendTarget,
+  d: ClaimedDelivery,
+  root: Root,
+  content: OutgoingMessage,
+  failed: SendReport,
+  error: string,
+): Promise<DeliveryReport> {
+  const posted = await transport.send(target, content);
+  const report = {
+    ...posted,
+    request: { ...posted.request, root_gone: { error, request: failed.request, response: failed.response } },
+    latencyMs: failed.latencyMs + posted.latencyMs,
+  };
+  // A post that failed is retried as any other: the old root is forgotten only once a new one exists.
+  return report.outcome.kind === 'sent' ? replaceRoot(db, d, root, report, error) : report;
+}
+
+/**
+ * The sent `report` is the subject's new root: the old one is forgotten here (only if it is still
+ * the one recorded) and the new one recorded with the sent delivery (sent-recorder.ts).
+ */
+async function replaceRoot(db: Queryable, d: ClaimedDelivery, root: Root, report: SendReport, error: string): Promise<DeliveryReport> {
+  await db.query('DELETE FROM subject_messages WHERE destination_id = $1 AND subject = $2 AND ts = $3', [d.destinationId, d.subject, root.ts]);
+  const o = report.outcome;
+  const newRoot = o.kind === 'sent' && o.channel && o.ts ? { channel: o.channel, ts: o.ts } : undefined;
+  const request = 'root_gone' in report.request ? report.request : { ...report.request, root_gone: { error } };
+  return { ...report, request, newRoot, rootGone: { error, hint: ROOT_GONE_HINTS[error] ?? ROOT_GONE_HINTS.message_not_found } };
 }
 
 function deferral(deliverAtMs: number): DeliveryReport {

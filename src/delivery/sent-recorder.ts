@@ -3,7 +3,8 @@
  * to the worker's concurrency); recording each in its own statement costs a round trip and a
  * commit per message, which is where a busy worker's time went. Instead, posted messages that
  * finish while an earlier record is in flight are written together by the next ONE statement:
- * every delivery settled if this worker still owns it, subject roots recorded, destinations'
+ * every delivery settled if this worker still owns it (with a hint when it replaced a subject's
+ * root that was gone, send-delivery.ts), subject roots recorded, destinations'
  * pace counted from the answer, outages of their workspaces ended (outages.ts), attempts logged. A lone outcome is written at once, no waiting.
  *
  * Each caller learns whether its own delivery was still owned ('sent') or had been taken away
@@ -76,6 +77,8 @@ export async function recordSentMany(db: { query: Queryable['query'] }, workerId
       request: report.request,
       http_status: report.httpStatus ?? null,
       response: report.response ?? null,
+      root_gone: report.rootGone?.error ?? null,
+      hint: report.rootGone?.hint ?? null,
     };
   });
   // Rows travel as one JSON document (parsed by PostgreSQL in C). Pacing rows are locked in key
@@ -87,10 +90,10 @@ export async function recordSentMany(db: { query: Queryable['query'] }, workerId
     `WITH input AS MATERIALIZED (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(delivery_id text, destination_id text, project_id text, subject text,
          channel text, ts text, root_channel text, root_ts text, interval_ms float8, outage_key text, attempt_id text, attempt int,
-         started_at timestamptz, latency_ms int, request jsonb, http_status int, response jsonb)
+         started_at timestamptz, latency_ms int, request jsonb, http_status int, response jsonb, root_gone text, hint text)
      ), settled AS (
        UPDATE deliveries d SET status = 'sent', sent_at = now(), slack_channel = i.channel, slack_ts = i.ts, last_error = NULL,
-         outcome_hint = NULL, locked_by = NULL, locked_at = NULL, outage_key = NULL, updated_at = now()
+         outcome_hint = i.hint, locked_by = NULL, locked_at = NULL, outage_key = NULL, updated_at = now()
        FROM input i
        WHERE d.id = i.delivery_id AND d.status = 'sending' AND d.locked_by = $2
        RETURNING d.id
@@ -118,7 +121,7 @@ export async function recordSentMany(db: { query: Queryable['query'] }, workerId
        INSERT INTO delivery_attempts (id, project_id, delivery_id, destination_id, attempt, worker, started_at, latency_ms, request,
          http_status, response, outcome, error, slack_channel, slack_ts)
        SELECT i.attempt_id, i.project_id, i.delivery_id, i.destination_id, i.attempt, $2, i.started_at, i.latency_ms, i.request,
-         i.http_status, i.response, 'sent', NULL, i.channel, i.ts
+         i.http_status, i.response, 'sent', i.root_gone, i.channel, i.ts
        FROM input i
        WHERE EXISTS (SELECT 1 FROM deliveries d WHERE d.id = i.delivery_id) -- gone (deleted with its destination): nothing to log against
      )
@@ -140,7 +143,7 @@ async function recordSentOne(db: { query: Queryable['query'] }, workerId: string
   const { rows } = await db.query<{ id: string }>(
     `WITH settled AS (
        UPDATE deliveries d SET status = 'sent', sent_at = now(), slack_channel = $3, slack_ts = $4, last_error = NULL,
-         outcome_hint = NULL, locked_by = NULL, locked_at = NULL, outage_key = NULL, updated_at = now()
+         outcome_hint = $20::text, locked_by = NULL, locked_at = NULL, outage_key = NULL, updated_at = now()
        WHERE d.id = $1 AND d.status = 'sending' AND d.locked_by = $2
        RETURNING d.id
      ), ended AS (
@@ -157,7 +160,7 @@ async function recordSentOne(db: { query: Queryable['query'] }, workerId: string
      ), attempt AS (
        INSERT INTO delivery_attempts (id, project_id, delivery_id, destination_id, attempt, worker, started_at, latency_ms, request,
          http_status, response, outcome, error, slack_channel, slack_ts)
-       SELECT $11, $7, $1, $5, $12, $2, $13, $14, $15, $16, $17, 'sent', NULL, $3, $4
+       SELECT $11, $7, $1, $5, $12, $2, $13, $14, $15, $16, $17, 'sent', $19::text, $3, $4
        WHERE EXISTS (SELECT 1 FROM deliveries WHERE id = $1)
      )
      SELECT id FROM settled`,
@@ -166,6 +169,7 @@ async function recordSentOne(db: { query: Queryable['query'] }, workerId: string
       root?.channel ?? null, root?.ts ?? null, destinationIntervalMs ?? null,
       newId('att'), d.attempts, startedAt, Math.round(report.latencyMs), JSON.stringify(report.request), report.httpStatus ?? null,
       report.response === undefined ? null : JSON.stringify(report.response), d.outageKey,
+      report.rootGone?.error ?? null, report.rootGone?.hint ?? null,
     ],
     { prepare: 'record_sent_one' },
   );

@@ -4,7 +4,7 @@
  * emulator's control API and stand in for SWITCHBOARD_SLACK_* when those are not set; every
  * feature is on, so the install asks for every scope the gateway can use.
  */
-import { FEATURE_NAMES } from '../oauth/slack-features.ts';
+import { FEATURE_NAMES } from '../slack/slack-features.ts';
 
 interface EmulatorApp {
   name: string;

@@ -7,7 +7,8 @@ import type { Queryable } from '../db/database.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { compileCondition } from '../routing/condition.ts';
-import { checkSubscriptionPattern } from '../routing/event-type-pattern.ts';
+import { checkPatternMatchesKnown, checkSubscriptionPattern } from '../routing/event-type-pattern.ts';
+import { listEventTypes } from '../event-types/event-type-store.ts';
 import type { Keyring } from '../secrets/keyring.ts';
 import { maskSecret } from '../secrets/mask-secret.ts';
 import { getConnection } from '../connections/connection-store.ts';
@@ -68,6 +69,16 @@ export interface DestinationInput {
   condition?: string | null;
   subject_policies?: Record<string, unknown>;
   ephemeral_user_id?: string | null;
+  /** Accept subscriptions and subject_policies naming event types not defined yet (with a warning). */
+  allow_unknown?: boolean;
+}
+
+/** Something accepted that may not be what was meant (an event type not defined yet). */
+export interface DestinationWarning {
+  code: 'unknown_event_type';
+  field: string;
+  message: string;
+  suggestion?: string;
 }
 
 export interface DestinationRules {
@@ -106,8 +117,43 @@ type Row = Pick<
   team_id: string | null;
 };
 
+/**
+ * Subscriptions and subject_policies keys given in this request that name no event type the project
+ * has (built-in or its own): refused with the nearest real one named, or, with allow_unknown, warnings.
+ */
+async function checkKnownEventTypes(db: Queryable, projectId: string, input: DestinationInput, existing: Row | undefined, warnings: DestinationWarning[]): Promise<void> {
+  const named: { field: string; pattern: string }[] = [];
+  (input.subscriptions ?? []).forEach((pattern, i) => {
+    if (!existing?.subscriptions.includes(pattern)) named.push({ field: `subscriptions[${i}]`, pattern });
+  });
+  for (const type of Object.keys(input.subject_policies ?? {})) {
+    if (!existing?.subject_policies[type]) named.push({ field: `subject_policies["${type}"]`, pattern: type });
+  }
+  if (named.length === 0) return;
+  const known = (await listEventTypes(db, projectId)).map((t) => t.name);
+  for (const { field, pattern } of named) {
+    const miss = checkPatternMatchesKnown(pattern, known);
+    if (!miss) continue;
+    const families = [...new Set(known.map((t) => `${t.split('.')[0]}.*`))].join(', ');
+    const guess = miss.suggestion ? `did you mean ${miss.suggestion}?` : `event types here: ${families}`;
+    if (input.allow_unknown) {
+      warnings.push({
+        code: 'unknown_event_type',
+        field,
+        message: `${field} ${JSON.stringify(pattern)} matches no event type yet (${guess}); accepted because allow_unknown is set`,
+        ...(miss.suggestion ? { suggestion: miss.suggestion } : {}),
+      });
+    } else {
+      throw new ValidationError(
+        `${field} ${JSON.stringify(pattern)} matches no event type: ${guess} (define it with PUT /v1/event-types/{name}, or set allow_unknown: true to accept types not defined yet)`,
+        { field, ...(miss.suggestion ? { suggestion: miss.suggestion } : {}) },
+      );
+    }
+  }
+}
+
 /** Validates a whole destination (after a patch is merged) and returns the row to store. */
-async function toRow(db: Queryable, projectId: string, input: DestinationInput, rules: DestinationRules, existing?: Row): Promise<Row> {
+async function toRow(db: Queryable, projectId: string, input: DestinationInput, rules: DestinationRules, existing?: Row, warnings: DestinationWarning[] = []): Promise<Row> {
   const name = (input.name ?? existing?.name ?? '').trim();
   if (!name || name.length > 200) fail('name', 'name must be 1 to 200 characters');
   const kind = input.kind ?? existing?.kind;
@@ -143,6 +189,7 @@ async function toRow(db: Queryable, projectId: string, input: DestinationInput, 
     subject_policies: input.subject_policies === undefined ? existing?.subject_policies ?? {} : checkSubjectPolicies(input.subject_policies),
     ephemeral_user_id: null,
   };
+  await checkKnownEventTypes(db, projectId, input, existing, warnings);
 
   if (kind !== 'channel' && input.ephemeral_user_id) fail('ephemeral_user_id', 'ephemeral_user_id is only for channel destinations');
   if (kind === 'webhook') {
@@ -180,8 +227,9 @@ async function toRow(db: Queryable, projectId: string, input: DestinationInput, 
   return row;
 }
 
-export async function createDestination(db: Queryable, projectId: string, input: DestinationInput, rules: DestinationRules): Promise<Destination> {
-  const row = await toRow(db, projectId, input, rules);
+export async function createDestination(db: Queryable, projectId: string, input: DestinationInput, rules: DestinationRules): Promise<Destination & { warnings?: DestinationWarning[] }> {
+  const warnings: DestinationWarning[] = [];
+  const row = await toRow(db, projectId, input, rules, undefined, warnings);
   const { rows } = await db.query<Destination>(
     `INSERT INTO destinations (id, project_id, name, kind, connection_id, channel_id, user_id, user_email,
        webhook_url_sealed, webhook_url_hint, enabled, subscriptions, condition, team_id, subject_policies, ephemeral_user_id, status)
@@ -191,17 +239,24 @@ export async function createDestination(db: Queryable, projectId: string, input:
       row.webhook_url_sealed, row.webhook_url_hint, row.enabled, row.subscriptions, row.condition, row.team_id,
       JSON.stringify(row.subject_policies), row.ephemeral_user_id],
   );
-  return rows[0];
+  return warnings.length ? { ...rows[0], warnings } : rows[0];
 }
 
-export async function updateDestination(db: Queryable, projectId: string, id: string, patch: DestinationInput, rules: DestinationRules): Promise<Destination> {
+export async function updateDestination(
+  db: Queryable,
+  projectId: string,
+  id: string,
+  patch: DestinationInput,
+  rules: DestinationRules,
+): Promise<Destination & { warnings?: DestinationWarning[] }> {
   const { rows: found } = await db.query<Row & { status: string }>(
     `SELECT name, kind, connection_id, channel_id, user_id, user_email, webhook_url_sealed, webhook_url_hint, enabled,
        subscriptions, condition, team_id, subject_policies, ephemeral_user_id, status FROM destinations WHERE id = $1 AND project_id = $2`,
     [id, projectId],
   );
   if (!found[0]) throw new NotFoundError('Destination', id);
-  const row = await toRow(db, projectId, patch, rules, found[0]);
+  const warnings: DestinationWarning[] = [];
+  const row = await toRow(db, projectId, patch, rules, found[0], warnings);
   // Changing the address (URL, channel, user) is how an admin fixes a destination that needs attention.
   const addressChanged = Boolean(patch.webhook_url || patch.channel_id || patch.user_id || patch.user_email || patch.connection_id);
   const { rows } = await db.query<Destination>(
@@ -219,7 +274,7 @@ export async function updateDestination(db: Queryable, projectId: string, id: st
       row.webhook_url_hint, row.enabled, row.subscriptions, row.condition, addressChanged, row.team_id,
       JSON.stringify(row.subject_policies), row.ephemeral_user_id],
   );
-  return rows[0];
+  return warnings.length ? { ...rows[0], warnings } : rows[0];
 }
 
 export async function listDestinations(db: Queryable, projectId: string): Promise<Destination[]> {

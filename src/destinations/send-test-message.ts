@@ -4,25 +4,23 @@
  * the answer in plain words. The attempt goes into the audit log like any other (with no
  * delivery). A destination Slack says is broken is marked needs_attention, exactly as a failed
  * delivery would mark it; a test that gets through clears needs_attention, so the held queue
- * resumes: the test is how an admin confirms a fix.
+ * resumes: the test is how an admin confirms a fix. The bot token comes from getFreshBotToken, as
+ * the worker's does: a rotating token that expired while the channel was quiet is renewed first.
  */
-import type { Database, Queryable } from '../db/database.ts';
+import type { Queryable } from '../db/database.ts';
 import type { Destination } from './destination-store.ts';
 import { NotFoundError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { scrubSecrets } from '../logging/scrub-secrets.ts';
-import type { Keyring } from '../secrets/keyring.ts';
+import { markNeedsAttention } from '../connections/connection-status.ts';
+import { getFreshBotToken, tokenFailureOutcome, type TokenDeps } from '../connections/get-fresh-bot-token.ts';
 import { endOutage, outageKey } from '../delivery/outages.ts';
-import { markNeedsAttention } from '../delivery/record-outcome.ts';
-import { BROKEN_DESTINATION_HINTS, CONNECTION_ERRORS, TRANSIENT_ERRORS } from '../slack/slack-error-hints.ts';
+import { CONNECTION_ERRORS, TRANSIENT_ERRORS } from '../slack/slack-error-hints.ts';
 import type { OutgoingMessage, SendOutcome, SendReport, SendTarget, SlackTransport } from '../slack/slack-transport.ts';
 import { escapeMrkdwn } from '../templates/mrkdwn-escape.ts';
 
-export interface TestMessageDeps {
-  db: Database;
-  keyring: Keyring;
+export interface TestMessageDeps extends TokenDeps {
   transports: { webhook: SlackTransport; webApi: SlackTransport };
-  now: () => number;
   /** Told when a destination became active again, so its held queue is picked up at once. */
   onDeliveriesChanged?: () => void;
 }
@@ -50,7 +48,6 @@ interface DestinationRow {
   user_email: string | null;
   webhook_url_sealed: string | null;
   connection_id: string | null;
-  bot_token_sealed: string | null;
   scopes: string[] | null;
   team_id: string | null;
 }
@@ -73,7 +70,7 @@ export function testMessage(destinationName: string, at: Date): OutgoingMessage 
 
 export async function sendTestMessage(deps: TestMessageDeps, projectId: string, destinationId: string): Promise<TestMessageResult> {
   const { rows } = await deps.db.query<DestinationRow>(
-    `SELECT t.id, t.name, t.kind, t.channel_id, t.user_id, t.user_email, t.webhook_url_sealed, t.connection_id, c.bot_token_sealed, c.scopes,
+    `SELECT t.id, t.name, t.kind, t.channel_id, t.user_id, t.user_email, t.webhook_url_sealed, t.connection_id, c.scopes,
        t.team_id
      FROM destinations t LEFT JOIN connections c ON c.id = t.connection_id WHERE t.id = $1 AND t.project_id = $2`,
     [destinationId, projectId],
@@ -81,7 +78,7 @@ export async function sendTestMessage(deps: TestMessageDeps, projectId: string, 
   const destination = rows[0];
   if (!destination) throw new NotFoundError('Destination', destinationId);
 
-  const startedAt = new Date(deps.now());
+  const startedAt = new Date(deps.clock.now());
   const report = await send(deps, destination, testMessage(destination.name, startedAt));
   // The answer is shown to the tenant and kept in the audit log: nothing shaped like a secret in it.
   const outcome = 'error' in report.outcome ? { ...report.outcome, error: scrubSecrets(report.outcome.error) } : report.outcome;
@@ -132,14 +129,9 @@ export async function sendTestMessage(deps: TestMessageDeps, projectId: string, 
 async function send(deps: TestMessageDeps, d: DestinationRow, message: OutgoingMessage): Promise<SendReport> {
   let target: SendTarget;
   try {
-    target = sendTarget(deps.keyring, d);
+    target = await sendTarget(deps, d);
   } catch (error) {
-    const undecryptable = (error as { code?: string }).code === 'secret_undecryptable';
-    const code = undecryptable ? 'secret_undecryptable' : 'not_authed';
-    const hint = undecryptable
-      ? 'The stored secret cannot be decrypted with the configured keys: check SWITCHBOARD_ENCRYPTION_KEY.'
-      : BROKEN_DESTINATION_HINTS.not_authed;
-    return { outcome: { kind: 'destination_broken', error: code, hint, scope: 'destination' }, request: {}, latencyMs: 0 };
+    return { outcome: tokenFailureOutcome(error), request: {}, latencyMs: 0 };
   }
   try {
     return await (target.kind === 'webhook' ? deps.transports.webhook : deps.transports.webApi).send(target, message);
@@ -148,10 +140,10 @@ async function send(deps: TestMessageDeps, d: DestinationRow, message: OutgoingM
   }
 }
 
-function sendTarget(keyring: Keyring, d: DestinationRow): SendTarget {
-  if (d.kind === 'webhook') return { kind: 'webhook', url: keyring.decrypt(d.webhook_url_sealed!) };
-  if (!d.bot_token_sealed) throw Object.assign(new Error('the connection has no bot token'), { code: 'not_authed' });
-  const token = keyring.decrypt(d.bot_token_sealed);
+async function sendTarget(deps: TokenDeps, d: DestinationRow): Promise<SendTarget> {
+  if (d.kind === 'webhook') return { kind: 'webhook', url: deps.keyring.decrypt(d.webhook_url_sealed!) };
+  if (!d.connection_id) throw Object.assign(new Error('the destination has no connection'), { code: 'not_authed' });
+  const token = await getFreshBotToken(deps, d.connection_id);
   const scopes = d.scopes ?? [];
   if (d.kind === 'channel') return { kind: 'channel', token, channel: d.channel_id!, scopes };
   return { kind: 'dm', token, userId: d.user_id ?? undefined, userEmail: d.user_email ?? undefined, scopes };

@@ -5,6 +5,22 @@
 import type { MessageTemplate } from '../templates/message-template.ts';
 import type { EventTypeDefinition } from './event-type-definition.ts';
 import { actions, context, field, fieldsSection, header, linkButton, person, section } from './template-parts.ts';
+import { dataSchema, link, slackUser, text, time } from './data-schema-parts.ts';
+
+/** The fields approval events carry; each type requires the ones its message cannot do without. */
+const approvalFields = {
+  key: text("The approval request's id in your app, shown in every message about it (e.g. APR-2041)"),
+  action: text('What is to be approved, in one line'),
+  info: text('More about the request (amounts, reasons, references)'),
+  requester: text('Name of the person who asked for the approval'),
+  requester_id: slackUser("The requester's"),
+  approver: text('Name of the person who approves (or approved)'),
+  approver_id: slackUser("The approver's"),
+  expiry: time('When the request expires'),
+  url: link('The request in your app (a button)'),
+  reason: text('Why it happened, in words'),
+  attempts: { type: ['integer', 'string'], description: 'Failed PIN attempts: a number, or text such as "3 of 5"' },
+};
 
 const requester = person('data.requester_id', 'data.requester');
 const approver = person('data.approver_id', 'data.approver');
@@ -35,6 +51,7 @@ export const APPROVAL_EVENT_TYPES: readonly EventTypeDefinition[] = [
     name: 'approval.created',
     pack: 'approvals',
     description: 'Someone asked for an approval; approvers should review it before it expires.',
+    dataSchema: dataSchema(approvalFields, ['key', 'action', 'requester']),
     defaultSeverity: 'medium',
     ttlSeconds: null,
     template: {
@@ -58,6 +75,7 @@ export const APPROVAL_EVENT_TYPES: readonly EventTypeDefinition[] = [
     name: 'approval.executed',
     pack: 'approvals',
     description: 'An approval was granted and the approved action was carried out.',
+    dataSchema: dataSchema(approvalFields, ['key', 'approver']),
     defaultSeverity: 'info',
     ttlSeconds: null,
     template: {
@@ -81,6 +99,7 @@ export const APPROVAL_EVENT_TYPES: readonly EventTypeDefinition[] = [
     name: 'approval.expired',
     pack: 'approvals',
     description: 'An approval request reached its expiry without a decision; the action was not carried out.',
+    dataSchema: dataSchema(approvalFields, ['key']),
     defaultSeverity: 'low',
     ttlSeconds: null,
     template: {
@@ -104,6 +123,7 @@ export const APPROVAL_EVENT_TYPES: readonly EventTypeDefinition[] = [
     name: 'approval.invalidated',
     pack: 'approvals',
     description: 'An approval request was withdrawn or became invalid before a decision (the reason says why).',
+    dataSchema: dataSchema(approvalFields, ['key']),
     defaultSeverity: 'low',
     ttlSeconds: null,
     template: {
@@ -122,6 +142,7 @@ export const APPROVAL_EVENT_TYPES: readonly EventTypeDefinition[] = [
     name: 'approval.pin_failed',
     pack: 'approvals',
     description: 'A wrong PIN was entered while approving; repeated failures lock the approval token.',
+    dataSchema: dataSchema(approvalFields, ['key', 'attempts']),
     defaultSeverity: 'high',
     ttlSeconds: null,
     template: {
@@ -147,6 +168,7 @@ export const APPROVAL_EVENT_TYPES: readonly EventTypeDefinition[] = [
     name: 'approval.token_locked',
     pack: 'approvals',
     description: 'The approval token was locked after too many failed PIN attempts; an admin must unlock it.',
+    dataSchema: dataSchema(approvalFields, ['key', 'attempts']),
     defaultSeverity: 'high',
     ttlSeconds: null,
     template: {

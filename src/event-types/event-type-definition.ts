@@ -1,5 +1,6 @@
 /** What a built-in event type is: its name, pack, defaults and the message template it renders with. */
 import type { MessageTemplate } from '../templates/message-template.ts';
+import type { DataSchema } from './data-schema.ts';
 import type { Severity } from './severity.ts';
 
 export const EVENT_TYPE_PACKS = ['approvals', 'gamification', 'ops'] as const;
@@ -31,6 +32,8 @@ export interface EventTypeDefinition {
   ttlSeconds: number | null;
   template: MessageTemplate;
   sampleData: Record<string, unknown>;
+  /** The data contract: the fields of `data`, their types, which are required (sampleData satisfies it). */
+  dataSchema: DataSchema;
   /** For events with a subject; absent means every event posts a new message. */
   subjectPolicy?: SubjectPolicy;
 }

@@ -9,6 +9,7 @@ import type { MessageTemplate } from '../templates/message-template.ts';
 import { BUILT_IN_EVENT_TYPES, findBuiltInEventType } from './built-in-event-types.ts';
 import { checkEventTypeName } from './event-type-name.ts';
 import { checkSubjectPolicy } from './subject-policy.ts';
+import { checkDataSchema, sampleFromSchema, validateData, type DataSchema } from './data-schema.ts';
 import type { SubjectPolicy } from './event-type-definition.ts';
 import { isSeverity, SEVERITIES, type Severity } from './severity.ts';
 
@@ -25,6 +26,8 @@ export interface EventType {
   pack: string | null;
   /** What later events about the same subject do (null: post a new message). */
   subject_policy: SubjectPolicy | null;
+  /** The data contract: a JSON Schema for `data`, checked at ingest (null: any data). */
+  data_schema: DataSchema | null;
 }
 
 /** A project's own event type as stored (where it comes from is known by where it was found). */
@@ -42,15 +45,18 @@ function fromBuiltIn(name: string): EventType | undefined {
     source: 'built_in',
     pack: b.pack,
     subject_policy: b.subjectPolicy ?? null,
+    data_schema: b.dataSchema,
   };
 }
 
 function fromRow(row: Row): EventType {
   const builtIn = findBuiltInEventType(row.name);
-  return { ...row, subject_policy: row.subject_policy ?? null, source: builtIn ? 'override' : 'custom', pack: builtIn?.pack ?? null };
+  // No schema of its own: an override keeps the built-in's contract.
+  const dataSchema = row.data_schema ?? builtIn?.dataSchema ?? null;
+  return { ...row, subject_policy: row.subject_policy ?? null, data_schema: dataSchema, source: builtIn ? 'override' : 'custom', pack: builtIn?.pack ?? null };
 }
 
-const COLUMNS = 'name, description, default_severity, ttl_seconds, template, sample_data, subject_policy';
+const COLUMNS = 'name, description, default_severity, ttl_seconds, template, sample_data, subject_policy, data_schema';
 
 export async function listEventTypes(db: Queryable, projectId: string): Promise<EventType[]> {
   const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM event_types WHERE project_id = $1`, [projectId]);
@@ -87,6 +93,8 @@ export interface EventTypeInput {
   template?: unknown;
   sample_data?: Record<string, unknown>;
   subject_policy?: unknown;
+  /** A JSON Schema for the data (null or absent: the built-in's for an override, none for a custom type). */
+  data_schema?: unknown;
 }
 
 /** Creates or replaces a project's event type (or its override of a built-in). */
@@ -108,16 +116,36 @@ export async function putEventType(db: Queryable, projectId: string, name: strin
   }
   const description = (input.description ?? base?.description ?? '').slice(0, 1000);
   const subjectPolicy = input.subject_policy === undefined ? base?.subject_policy ?? null : input.subject_policy === null ? null : checkSubjectPolicy(input.subject_policy);
+  const ownSchema = input.data_schema === undefined || input.data_schema === null ? null : checkDataSchema(input.data_schema);
+  const dataSchema = ownSchema ?? base?.data_schema ?? null;
+  let sampleData = input.sample_data;
+  if (sampleData !== undefined) {
+    if (dataSchema) validateData(name, dataSchema, sampleData, '/sample_data'); // the sample must keep its own contract
+  } else if (base && (!dataSchema || fitsSchema(name, dataSchema, base.sample_data))) {
+    sampleData = base.sample_data;
+  } else {
+    sampleData = dataSchema ? (sampleFromSchema(dataSchema) as Record<string, unknown>) : {};
+  }
   const { rows } = await db.query<Row>(
-    `INSERT INTO event_types (project_id, name, description, default_severity, ttl_seconds, template, sample_data, subject_policy)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    `INSERT INTO event_types (project_id, name, description, default_severity, ttl_seconds, template, sample_data, subject_policy, data_schema)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      ON CONFLICT (project_id, name) DO UPDATE SET description = excluded.description, default_severity = excluded.default_severity,
        ttl_seconds = excluded.ttl_seconds, template = excluded.template, sample_data = excluded.sample_data,
-       subject_policy = excluded.subject_policy, updated_at = now()
+       subject_policy = excluded.subject_policy, data_schema = excluded.data_schema, updated_at = now()
      RETURNING ${COLUMNS}`,
-    [projectId, name, description, severity, ttl, JSON.stringify(template), JSON.stringify(input.sample_data ?? base?.sample_data ?? {}), subjectPolicy === null ? null : JSON.stringify(subjectPolicy)],
+    [projectId, name, description, severity, ttl, JSON.stringify(template), JSON.stringify(sampleData), subjectPolicy === null ? null : JSON.stringify(subjectPolicy),
+      ownSchema === null ? null : JSON.stringify(ownSchema)],
   );
   return fromRow(rows[0]);
+}
+
+function fitsSchema(name: string, schema: DataSchema, data: unknown): boolean {
+  try {
+    validateData(name, schema, data);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Deletes a custom type, or removes an override so the built-in applies again. */

@@ -5,6 +5,21 @@
  */
 import type { EventTypeDefinition } from './event-type-definition.ts';
 import { actions, context, field, fieldsSection, header, linkButton, person, section } from './template-parts.ts';
+import { dataSchema, integer, link, list, number, object, slackUser, text, time } from './data-schema-parts.ts';
+
+/** The fields gamification events carry; each type requires the ones its message cannot do without. */
+const challengeFields = {
+  challenge: text('Name of the challenge (e.g. Meeting Sprint)'),
+  goal: text('What participants must do to win'),
+  reward: text('What the winner gets'),
+  ends_at: time('When the challenge ends'),
+  url: link('The challenge, results or reward in your app (a button)'),
+  unit: text('What is counted, in the singular (e.g. meeting); pluralised as needed'),
+};
+const participantFields = {
+  participant: text('Name of the participant'),
+  participant_id: slackUser("The participant's"),
+};
 
 const HOUR = 3_600;
 const DAY = 86_400;
@@ -25,6 +40,7 @@ export const GAMIFICATION_EVENT_TYPES: readonly EventTypeDefinition[] = [
     name: 'challenge.live',
     pack: 'gamification',
     description: 'A new reward challenge started; tells the team the goal, the reward and the deadline.',
+    dataSchema: dataSchema(challengeFields, ['challenge', 'goal']),
     defaultSeverity: 'info',
     ttlSeconds: DAY,
     template: {
@@ -46,6 +62,10 @@ export const GAMIFICATION_EVENT_TYPES: readonly EventTypeDefinition[] = [
     name: 'challenge.progress',
     pack: 'gamification',
     description: 'A participant moved forward in a challenge. Short-lived: a progress ping older than an hour is dropped.',
+    dataSchema: dataSchema(
+      { ...challengeFields, ...participantFields, current: number('How far the participant is (e.g. 3)'), target: number('How far they must get (e.g. 5)') },
+      ['participant', 'current', 'target'],
+    ),
     defaultSeverity: 'info',
     ttlSeconds: HOUR,
     template: {
@@ -62,6 +82,16 @@ export const GAMIFICATION_EVENT_TYPES: readonly EventTypeDefinition[] = [
     name: 'challenge.completed',
     pack: 'gamification',
     description: 'A challenge ended; posts the final standings.',
+    dataSchema: dataSchema(
+      {
+        ...challengeFields,
+        standings: list(
+          object({ rank: integer('Place, from 1'), name: text('Name of the participant'), score: number('Their score, in units') }, ['rank', 'name', 'score']),
+          'The final standings, best first',
+        ),
+      },
+      ['challenge', 'standings'],
+    ),
     defaultSeverity: 'info',
     ttlSeconds: null,
     template: {
@@ -98,6 +128,16 @@ export const GAMIFICATION_EVENT_TYPES: readonly EventTypeDefinition[] = [
     name: 'challenge.winner',
     pack: 'gamification',
     description: "Announces a challenge's winner. Never expires: a winner is always worth announcing.",
+    dataSchema: dataSchema(
+      {
+        ...challengeFields,
+        winner: text('Name of the winner'),
+        winner_id: slackUser("The winner's"),
+        period: text('The period the challenge covered (e.g. this week)'),
+        score: number('The winning score, in units'),
+      },
+      ['winner'],
+    ),
     defaultSeverity: 'info',
     ttlSeconds: null,
     template: {
@@ -118,6 +158,7 @@ export const GAMIFICATION_EVENT_TYPES: readonly EventTypeDefinition[] = [
     name: 'milestone.reached',
     pack: 'gamification',
     description: 'A participant reached a personal or team milestone.',
+    dataSchema: dataSchema({ ...participantFields, milestone: text('The milestone reached (e.g. 100 meetings booked)'), detail: text('A line more about it') }, ['participant', 'milestone']),
     defaultSeverity: 'info',
     ttlSeconds: DAY,
     template: {
@@ -133,6 +174,15 @@ export const GAMIFICATION_EVENT_TYPES: readonly EventTypeDefinition[] = [
     name: 'streak.hit',
     pack: 'gamification',
     description: 'A participant kept up an activity several periods in a row.',
+    dataSchema: dataSchema(
+      {
+        ...participantFields,
+        streak: integer('How many periods in a row'),
+        period: text('The period, in the singular (default: day)'),
+        activity: text('What they kept doing'),
+      },
+      ['participant', 'streak'],
+    ),
     defaultSeverity: 'info',
     ttlSeconds: DAY,
     template: {
@@ -150,6 +200,10 @@ export const GAMIFICATION_EVENT_TYPES: readonly EventTypeDefinition[] = [
     name: 'reward.won',
     pack: 'gamification',
     description: 'A participant won a reward. Never expires.',
+    dataSchema: dataSchema(
+      { ...challengeFields, ...participantFields, claim_instructions: text('How to claim the reward') },
+      ['participant', 'reward'],
+    ),
     defaultSeverity: 'info',
     ttlSeconds: null,
     template: {

@@ -5,6 +5,38 @@
  */
 import type { EventTypeDefinition } from './event-type-definition.ts';
 import { actions, context, field, fieldsSection, header, linkButton, section } from './template-parts.ts';
+import { dataSchema, link, number, slackUser, text, time } from './data-schema-parts.ts';
+
+/** The fields ops events carry; each type requires the ones its message cannot do without. */
+const alertFields = {
+  alert_id: text("The alert's id in your monitoring"),
+  title: text('What is wrong, in one line'),
+  service: text('The affected service'),
+  environment: text('Where (e.g. production)'),
+  description: text('More about the alert'),
+  started_at: time('When the problem began'),
+  runbook_url: link('The runbook (a button)'),
+  dashboard_url: link('A dashboard (a button)'),
+};
+const resolvedFields = {
+  ...alertFields,
+  duration: text('How long it lasted (e.g. 23 minutes)'),
+  resolved_by: text('Who or what resolved it'),
+  resolution: text('What fixed it'),
+};
+const deployDataFields = {
+  service: text('The service deployed'),
+  environment: text('Where it is deployed (e.g. production)'),
+  version: text('The version deployed'),
+  commit: text('The commit deployed (its SHA; the first 7 characters are shown)'),
+  commit_url: link('The commit (the SHA links to it)'),
+  who: text('Who deployed'),
+  user_id: slackUser("The deployer's"),
+  url: link('The pipeline (a button)'),
+  duration: text('How long it took'),
+  error: text('What went wrong'),
+  logs_url: link('The logs (a button)'),
+};
 
 const HOUR = 3_600;
 const DAY = 86_400;
@@ -45,6 +77,7 @@ export const OPS_EVENT_TYPES: readonly EventTypeDefinition[] = [
     name: 'alert.triggered',
     pack: 'ops',
     description: "A monitoring alert fired. Send the alert's own severity with the event; high is the default.",
+    dataSchema: dataSchema(alertFields, ['service', 'title']),
     defaultSeverity: 'high',
     ttlSeconds: null,
     template: {
@@ -68,6 +101,7 @@ export const OPS_EVENT_TYPES: readonly EventTypeDefinition[] = [
     name: 'alert.resolved',
     pack: 'ops',
     description: 'A monitoring alert cleared.',
+    dataSchema: dataSchema(resolvedFields, []),
     defaultSeverity: 'info',
     ttlSeconds: null,
     template: {
@@ -97,6 +131,7 @@ export const OPS_EVENT_TYPES: readonly EventTypeDefinition[] = [
     name: 'deployment.started',
     pack: 'ops',
     description: 'A deployment began. Only useful while it runs, so it expires after an hour.',
+    dataSchema: dataSchema(deployDataFields, ['service', 'version', 'environment']),
     defaultSeverity: 'info',
     ttlSeconds: HOUR,
     template: {
@@ -112,6 +147,7 @@ export const OPS_EVENT_TYPES: readonly EventTypeDefinition[] = [
     name: 'deployment.succeeded',
     pack: 'ops',
     description: 'A deployment finished successfully.',
+    dataSchema: dataSchema(deployDataFields, []),
     defaultSeverity: 'info',
     ttlSeconds: DAY,
     template: {
@@ -131,6 +167,7 @@ export const OPS_EVENT_TYPES: readonly EventTypeDefinition[] = [
     name: 'deployment.failed',
     pack: 'ops',
     description: 'A deployment failed; someone should look at the logs.',
+    dataSchema: dataSchema(deployDataFields, []),
     defaultSeverity: 'high',
     ttlSeconds: null,
     template: {
@@ -155,6 +192,18 @@ export const OPS_EVENT_TYPES: readonly EventTypeDefinition[] = [
     name: 'metric.threshold_breached',
     pack: 'ops',
     description: 'A metric crossed its threshold. Stale after an hour, so it expires.',
+    dataSchema: dataSchema(
+      {
+        metric: text('The metric (e.g. p95 latency)'),
+        value: number('Its value now'),
+        threshold: number('The threshold it crossed'),
+        unit: text('Unit written after the numbers, with its space (e.g. " ms")'),
+        service: text('The service measured'),
+        window: text('Over what period (e.g. last 10 minutes)'),
+        dashboard_url: link('A dashboard (a button)'),
+      },
+      ['metric', 'value', 'threshold'],
+    ),
     defaultSeverity: 'medium',
     ttlSeconds: HOUR,
     template: {

@@ -26,3 +26,15 @@ export function checkSubjectPolicy(input: unknown, field = 'subject_policy'): Su
   }
   return { action, ...(broadcast === undefined ? {} : { replyBroadcast: broadcast }), ...(template === undefined ? {} : { updateTemplate: template as MessageTemplate }) };
 }
+
+/** A policy as the API shows it: the same snake_case fields it is given with. */
+export function subjectPolicyForApi(policy: SubjectPolicy): { action: SubjectAction; reply_broadcast?: boolean; update_template?: MessageTemplate };
+export function subjectPolicyForApi(policy: SubjectPolicy | null): { action: SubjectAction; reply_broadcast?: boolean; update_template?: MessageTemplate } | null;
+export function subjectPolicyForApi(policy: SubjectPolicy | null) {
+  if (!policy) return null;
+  return {
+    action: policy.action,
+    ...(policy.replyBroadcast === undefined ? {} : { reply_broadcast: policy.replyBroadcast }),
+    ...(policy.updateTemplate === undefined ? {} : { update_template: policy.updateTemplate }),
+  };
+}

@@ -7,7 +7,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { isDatabaseUnavailable } from '../db/database-errors.ts';
+import { isDatabaseUnavailable, isUnstorableText } from '../db/database-errors.ts';
 import { SwitchboardError } from '../errors.ts';
 
 /** Seconds a client is asked to wait before retrying after a 503 (the database or a dependency is down). */
@@ -29,6 +29,7 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   unknown_event_type: 422,
+  data_invalid: 422,
   template_invalid: 422,
   built_in_event_type: 422,
   slack_token_rejected: 422,
@@ -42,6 +43,7 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   slack_scope_missing: 409,
   slack_user_not_found: 404,
   slack_rate_limited: 429,
+  previews_busy: 429,
   slack_oauth_refused: 502,
   slack_error: 502,
 };
@@ -69,6 +71,10 @@ export function respondWithError(c: Context, error: unknown, log: (err: unknown)
     }
     if (status === 413) return c.json(errorBody('payload_too_large', error.message), 413);
     return c.json(errorBody(status === 401 ? 'unauthorized' : 'http_error', error.message), status as ContentfulStatusCode);
+  }
+  if (isUnstorableText(error)) {
+    // A backstop: the edge refuses such text (storable-input.ts) and rendering replaces it.
+    return c.json(errorBody('validation_failed', 'The request holds text the database cannot store (a NUL character or an unpaired UTF-16 surrogate): remove it'), 400);
   }
   if (isDatabaseUnavailable(error)) {
     // The client can do nothing but wait: an answer it can act on, not a 500 it might never retry.

@@ -3,6 +3,7 @@
  * schemas next to the domain code that owns the rules (e.g. src/ingest/event-input.ts).
  */
 import { z } from '@hono/zod-openapi';
+import { SUBJECT_ACTIONS } from '../event-types/event-type-definition.ts';
 
 // Control characters (C0, DEL, C1), line and paragraph separators, and bidirectional overrides:
 // a name with them prints wrong or misleadingly in tables, logs and Slack.
@@ -124,6 +125,35 @@ export const MessageSchema = z
   .object({ text: z.string(), blocks: z.array(z.unknown()).optional() })
   .openapi('RenderedMessage');
 
+export const SubjectPolicySchema = z
+  .object({
+    action: z.enum(SUBJECT_ACTIONS).openapi({ description: "new: another message; thread: reply in the root's thread; update: edit the root; update_and_thread: both" }),
+    reply_broadcast: z.boolean().optional().openapi({ description: 'A thread reply is also shown in the channel' }),
+    update_template: z
+      .object({ text: z.string().min(1).max(10_000), blocks: z.array(z.unknown()).max(100).optional() })
+      .strict()
+      .optional()
+      .openapi({ description: "What the root becomes on update (default: this event's message)" }),
+  })
+  .strict()
+  .openapi('SubjectPolicy', { description: 'What a later event about the same subject does where the subject already has a message (its root)' });
+
+export const DataSchemaSchema = z.record(z.string(), z.unknown()).openapi('DataSchema', {
+  description:
+    "A JSON Schema (draft-07 subset) for the event's data: type object, properties (type, description, enum, const, items, min/max…), " +
+    'required, and additionalProperties (false: unknown fields are refused; otherwise accepted with a warning). See docs/templates.md.',
+  example: {
+    type: 'object',
+    properties: {
+      service: { type: 'string', description: 'The service released' },
+      version: { type: 'string', description: 'Its new version' },
+      changes: { type: 'integer', description: 'How many changes it brings' },
+    },
+    required: ['service', 'version'],
+    additionalProperties: false,
+  },
+});
+
 export const EventTypeSchema = z
   .object({
     name: z.string(),
@@ -134,6 +164,8 @@ export const EventTypeSchema = z
     sample_data: z.record(z.string(), z.unknown()),
     source: z.enum(['built_in', 'override', 'custom']),
     pack: z.string().nullable(),
+    subject_policy: SubjectPolicySchema.nullable().openapi({ description: 'What later events about the same subject do (null: post a new message)' }),
+    data_schema: DataSchemaSchema.nullable().openapi({ description: 'The data contract, checked at ingest (null: any data)' }),
   })
   .openapi('EventType');
 
@@ -167,8 +199,24 @@ const eventFields = {
 export const EventSchema = z.object(eventFields).openapi('Event');
 export const EventWithDeliveriesSchema = z.object({ ...eventFields, deliveries: z.array(DeliverySummarySchema) }).openapi('EventWithDeliveries');
 
+export const DataWarningSchema = z
+  .object({
+    code: z.enum(['unknown_field']),
+    pointer: z.string().openapi({ example: '/data/requestor', description: 'JSON pointer to the field' }),
+    message: z.string().openapi({ example: '/data/requestor is not a field of approval.created: did you mean requester? (accepted as is)' }),
+    suggestion: z.string().optional().openapi({ example: 'requester', description: 'The declared field it probably meant' }),
+  })
+  .openapi('DataWarning');
+
 export const AcceptedEventSchema = z
-  .object({ replayed: z.boolean().openapi({ description: 'true when the idempotency key was seen before: this is the first result' }), event: EventWithDeliveriesSchema })
+  .object({
+    replayed: z.boolean().openapi({ description: 'true when the idempotency key was seen before: this is the first result' }),
+    event: EventWithDeliveriesSchema,
+    warnings: z
+      .array(DataWarningSchema)
+      .optional()
+      .openapi({ description: "Present when the data has fields its event type's data schema does not declare (accepted: the schema allows them)" }),
+  })
   .openapi('AcceptedEvent');
 
 const deliveryStatus = z

@@ -13,7 +13,8 @@ export interface UnstorableText {
   problem: string;
 }
 
-const MAX_DEPTH = 200;
+/** Deepest nesting of objects and arrays accepted anywhere in a body (nothing real comes close). */
+export const MAX_DEPTH = 100;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** The first place in a parsed JSON value that cannot be stored, or null. */
@@ -23,7 +24,8 @@ export function findUnstorable(value: unknown, path = ''): UnstorableText | null
 
 function walk(value: unknown, path: string, depth: number): UnstorableText | null {
   if (typeof value === 'string') return textProblem(value, path);
-  if (typeof value !== 'object' || value === null || depth > MAX_DEPTH) return null;
+  if (typeof value !== 'object' || value === null) return null;
+  if (depth >= MAX_DEPTH) return { path, problem: `is nested more than ${MAX_DEPTH} levels deep: flatten it` };
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const found = walk(value[i], `${path}/${i}`, depth + 1);

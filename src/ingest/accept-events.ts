@@ -5,11 +5,13 @@
  * transaction) — once the API has answered 202, nothing is lost. An idempotency key makes a
  * repeated call return the first result and create nothing.
  */
+import { requestRenderBudget, type RenderBudget } from '../templates/render-budget.ts';
 import type { Queryable } from '../db/database.ts';
 import { isRefusedStatement } from '../db/database-errors.ts';
 import { SwitchboardError, ValidationError } from '../errors.ts';
 import type { SubjectAction } from '../event-types/event-type-definition.ts';
 import type { EventType } from '../event-types/event-type-store.ts';
+import { validateData, type DataWarning } from '../event-types/data-schema.ts';
 import { getEventsWithDeliveries, type EventWithDeliveries } from '../events/event-queries.ts';
 import { newId } from '../ids.ts';
 import { renderMessage, type RenderedMessage } from '../templates/render-message.ts';
@@ -19,7 +21,7 @@ import { routeEvent } from './route-event.ts';
 import { canSlackSchedule } from '../slack/schedule-rules.ts';
 
 export type AcceptResult =
-  | { ok: true; replayed: boolean; event: EventWithDeliveries }
+  | { ok: true; replayed: boolean; event: EventWithDeliveries; warnings?: DataWarning[] }
   | { ok: false; error: { code: string; message: string; details?: Record<string, unknown> } };
 
 interface Prepared {
@@ -33,6 +35,8 @@ interface Prepared {
   /** What the subject's root becomes, when a destination updates it. */
   updateMessage: RenderedMessage | null;
   deliveries: { id: string; destinationId: string; subjectAction: SubjectAction | null; replyBroadcast: boolean; claimNow: boolean }[];
+  /** Fields the event type's data schema does not declare but allows (the data was checked against it). */
+  warnings: DataWarning[];
 }
 
 function reject(error: unknown): AcceptResult {
@@ -40,7 +44,7 @@ function reject(error: unknown): AcceptResult {
   throw error;
 }
 
-function prepare(index: number, projectId: string, input: EventInput, type: EventType | undefined, project: ProjectSnapshot, now: number): Prepared {
+function prepare(index: number, projectId: string, input: EventInput, type: EventType | undefined, project: ProjectSnapshot, now: number, budget: RenderBudget): Prepared {
   if (!type) {
     throw new ValidationError(
       `Unknown event type ${JSON.stringify(input.type)}: use a built-in type (GET /v1/event-types) or define it with PUT /v1/event-types/${input.type}`,
@@ -51,6 +55,8 @@ function prepare(index: number, projectId: string, input: EventInput, type: Even
   if (input.deliver_at && Date.parse(input.deliver_at) - now > MAX_DELIVER_AHEAD_MS) {
     throw new ValidationError('deliver_at must be at most a year ahead', { field: 'deliver_at' });
   }
+  // The type's data contract: a missing or mistyped field refuses the event (422 data_invalid).
+  const warnings = type.data_schema ? validateData(input.type, type.data_schema, input.data) : [];
   const id = newId('evt', now);
   const severity = input.severity ?? type.default_severity;
   const occurredAt = input.occurred_at ?? new Date(now).toISOString();
@@ -60,7 +66,7 @@ function prepare(index: number, projectId: string, input: EventInput, type: Even
     data: input.data,
     project: { name: project.name },
   };
-  const message = renderMessage(type.template, context);
+  const message = renderMessage(type.template, context, budget.child());
   const destinationIds = routeEvent(project.routes, { type: input.type, severity, subject: input.subject, key: input.key, data: input.data });
   const deliveries = destinationIds.map((destinationId) => {
     // A destination's own policy for this type wins over the event type's; no subject, no policy.
@@ -77,7 +83,7 @@ function prepare(index: number, projectId: string, input: EventInput, type: Even
     };
   });
   const updatePolicy = deliveries.find((d) => d.subjectAction === 'update' || d.subjectAction === 'update_and_thread')?.policy;
-  const updateMessage = updatePolicy?.updateTemplate ? renderMessage(updatePolicy.updateTemplate, context) : null;
+  const updateMessage = updatePolicy?.updateTemplate ? renderMessage(updatePolicy.updateTemplate, context, budget.child()) : null;
   return {
     index,
     projectId,
@@ -88,6 +94,7 @@ function prepare(index: number, projectId: string, input: EventInput, type: Even
     message,
     updateMessage,
     deliveries: deliveries.map(({ policy: _policy, ...d }) => d),
+    warnings,
   };
 }
 
@@ -123,7 +130,12 @@ export async function acceptEvents(
   options: AcceptOptions = {},
 ): Promise<AcceptResult[][]> {
   const now = options.now ?? Date.now();
-  const items = requests.flatMap((r) => r.inputs.map((input) => ({ projectId: r.projectId, input, at: r.now ?? now })));
+  // Each request renders under one budget for all its events (a batch cannot hold the event loop
+  // for 500 messages' worth), and each message under its own within it (render-budget.ts).
+  const items = requests.flatMap((r) => {
+    const budget = requestRenderBudget();
+    return r.inputs.map((input) => ({ projectId: r.projectId, input, at: r.now ?? now, budget }));
+  });
   const projects = new Map<string, ProjectSnapshot>();
   for (const id of new Set(requests.map((r) => r.projectId))) projects.set(id, await catalog.get(id, now));
   const types = new Map<string, EventType | undefined>();
@@ -136,7 +148,7 @@ export async function acceptEvents(
   const prepared: Prepared[] = [];
   const firstByKey = new Map<string, number>(); // a key used again in the same write is a replay of its first use
   const sameAs = new Map<number, number>();
-  items.forEach(({ projectId, input, at }, index) => {
+  items.forEach(({ projectId, input, at, budget }, index) => {
     if (input.key !== undefined) {
       const first = firstByKey.get(`${projectId}\0${input.key}`);
       if (first !== undefined) {
@@ -146,7 +158,7 @@ export async function acceptEvents(
       firstByKey.set(`${projectId}\0${input.key}`, index);
     }
     try {
-      prepared.push(prepare(index, projectId, input, types.get(`${projectId}\0${input.type}`), projects.get(projectId)!, at));
+      prepared.push(prepare(index, projectId, input, types.get(`${projectId}\0${input.type}`), projects.get(projectId)!, at, budget));
     } catch (error) {
       results[index] = reject(error);
     }
@@ -162,9 +174,10 @@ export async function acceptEvents(
   const existing = await findReplays(db, prepared.filter((p) => !written.has(p.id)));
   for (const p of prepared) {
     const row = written.get(p.id);
+    const warnings = p.warnings.length ? { warnings: p.warnings } : {};
     results[p.index] = row
-      ? { ok: true, replayed: false, event: describe(p, row, projects.get(p.projectId)!) }
-      : { ok: true, replayed: true, event: existing.get(`${p.projectId}\0${p.input.key}`)! };
+      ? { ok: true, replayed: false, event: describe(p, row, projects.get(p.projectId)!), ...warnings }
+      : { ok: true, replayed: true, event: existing.get(`${p.projectId}\0${p.input.key}`)!, ...warnings };
   }
   for (const [index, first] of sameAs) {
     const r = results[first];

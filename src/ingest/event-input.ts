@@ -24,7 +24,10 @@ export const EventInputSchema = z
       .record(z.string(), z.unknown())
       .default({})
       .refine((d) => JSON.stringify(d).length <= MAX_DATA_BYTES, { message: `must be at most ${MAX_DATA_BYTES} bytes as JSON` })
-      .openapi({ example: { project: 'My Project', key: 'deploy-42', requester: 'Alice', action: 'Deploy api v1.4.2 to production' } }),
+      .openapi({
+        example: { key: 'deploy-42', action: 'Deploy api v1.4.2 to production', requester: 'Alice' },
+        description: "The event's data: the fields its type's data schema declares (GET /v1/event-types/{name}); a missing or mistyped field is refused with 422 data_invalid",
+      }),
     key: z.string().min(1).max(255).optional().openapi({ description: 'Idempotency key: the same key again returns the first result and creates nothing new.' }),
     subject: z.string().min(1).max(255).optional().openapi({ description: 'What the event is about, e.g. approval:deploy-42', example: 'approval:deploy-42' }),
     severity: z.enum(SEVERITIES).optional(),

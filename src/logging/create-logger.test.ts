@@ -103,6 +103,37 @@ describe('createLogger', () => {
     });
   });
 
+  it('writes pretty lines when asked: level, name and message first, fields below, no colours off a terminal', () => {
+    const out = capture();
+    const logger = createLogger({ destination: out.stream, name: 'switchboard', format: 'pretty' });
+    logger.info({ destinationId: 'dst_1' }, 'delivered');
+    logger.debug('hidden at info');
+    const text = out.text();
+    expect(text).toMatch(/^\[\d{2}:\d{2}:\d{2}\.\d{3}\] INFO \(switchboard\): delivered\n {4}destinationId: "dst_1"\n$/);
+    expect(text).not.toContain('\u001b[');
+    expect(() => JSON.parse(text)).toThrow();
+    expect(() => createLogger({ format: 'text' as 'json' })).toThrow(/log format must be json or pretty/);
+  });
+
+  it('masks secrets in pretty lines as in JSON ones: under secret keys, in strings, messages and errors, in children', () => {
+    const out = capture();
+    const logger = createLogger({ destination: out.stream, format: 'pretty' });
+    logger.info({ token: botToken, connection: { oauth: { client_secret: clientSecret } }, headers: { authorization: `Bearer ${apiKey}` } }, 'connected');
+    logger.warn({ note: `retrying ${emulatorUrl}` }, `posting with ${rotating}`);
+    logger.error({ err: new Error(`Slack refused ${refreshToken} at ${webhookUrl}`) }, 'delivery failed');
+    logger.child({ hook: webhookUrl }).info(`via ${botToken}`);
+    const text = out.text();
+    for (const value of [botToken, rotating, refreshToken, webhookUrl, emulatorUrl, apiKey, clientSecret]) {
+      expect(text).not.toContain(value);
+    }
+    expect(text).toContain('token: "xoxb-…a1b2"');
+    expect(text).toContain('"authorization": "Bearer sb_live_…k7k8"');
+    expect(text).toContain('"client_secret": "…q9q0"');
+    expect(text).toContain('posting with xoxe.xoxb-…3c4d');
+    expect(text).toContain('Slack refused xoxe-1-…9z8y at https://hooks.slack.com/services/T…/B…/…w1x2');
+    expect(text).toContain('via xoxb-…a1b2');
+  });
+
   it('does not touch the objects it is given', () => {
     const out = capture();
     const connection = { bot_token: botToken };

@@ -1,12 +1,14 @@
 /**
- * Structured JSON logs (pino), safe by construction. Two layers keep secrets out:
+ * Structured logs (pino): JSON lines, or `pretty` lines for people (pino-pretty, in this process),
+ * safe by construction in both. Two layers keep secrets out:
  *  1. `redact` masks values under secret-bearing keys (token, client_secret, authorization, ...),
  *     whatever their shape, down to a few levels of nesting;
  *  2. every finished line passes through scrubSecrets, so a token or webhook URL inside a message,
  *     an error's message or stack, or an unexpected field is masked too.
- * Child loggers inherit both.
+ * Child loggers inherit both. Pretty lines are drawn from the finished, scrubbed JSON line.
  */
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import pretty from 'pino-pretty';
 import { maskSecret } from '../secrets/mask-secret.ts';
 import { scrubSecrets } from './scrub-secrets.ts';
 
@@ -22,6 +24,10 @@ export interface CreateLoggerOptions {
   destination?: NodeJS.WritableStream | DestinationStream;
   /** Written as `name` on every line. */
   name?: string;
+  /** `json` (default) or `pretty` (human-readable lines). */
+  format?: 'json' | 'pretty';
+  /** Pretty format only: colours; by default when writing to a terminal. */
+  colorize?: boolean;
 }
 
 /** Keys whose values are secrets whatever they look like. */
@@ -91,6 +97,20 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     formatters: { level: (label) => ({ level: label }) },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
+  if (options.format === 'pretty') {
+    const destination = options.destination ?? process.stdout;
+    const stream = pretty({
+      destination: destination as NodeJS.WritableStream,
+      sync: true,
+      colorize: options.colorize ?? Boolean((destination as { isTTY?: boolean }).isTTY),
+      translateTime: 'SYS:HH:MM:ss.l',
+      ignore: 'pid,hostname',
+    });
+    return pino(config, stream);
+  }
+  if (options.format !== undefined && options.format !== 'json') {
+    throw new RangeError(`log format must be json or pretty (got ${JSON.stringify(options.format)})`);
+  }
   return options.destination ? pino(config, options.destination as DestinationStream) : pino(config);
 }
 

@@ -1,7 +1,7 @@
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { buildManifest, manifestWarnings } from './build-manifest.ts';
-import { FEATURE_NAMES, SLACK_FEATURES } from './slack-features.ts';
+import { FEATURE_NAMES, SLACK_FEATURES } from '../slack/slack-features.ts';
 
 /**
  * The parts of Slack's app manifest schema the manifest uses, written from slack-platform.md §8:

@@ -7,7 +7,7 @@
  */
 import { ValidationError } from '../errors.ts';
 import { redirectUrlFor } from './oauth-deps.ts';
-import { botScopesFor, type SlackFeature } from './slack-features.ts';
+import { botScopesFor, type SlackFeature } from '../slack/slack-features.ts';
 
 export interface ManifestOptions {
   /** display_information.name (1–35 characters) and the bot's display name. */

@@ -11,13 +11,14 @@
 import type { Queryable } from '../db/database.ts';
 import { resumeConnectionDestinations } from '../connections/connection-status.ts';
 import { saveConnection, type Connection } from '../connections/connection-store.ts';
+import { lockInstallation, shareTokensWithInstallation, tokenTimes, type InstallationKey } from '../connections/installation-tokens.ts';
 import { checkWebhookUrl } from '../destinations/check-webhook-url.ts';
 import { createDestination, updateDestination, type Destination } from '../destinations/destination-store.ts';
+import { requireSlackApp, slackAppConfigured } from '../slack/slack-app.ts';
+import { exchangeInstallCode, revokeSlackToken, SlackOAuthError, type OAuthAccess } from '../slack/slack-oauth-client.ts';
 import { consumeInstallState } from './install-state.ts';
-import { lockInstallation, shareTokensWithInstallation, tokenTimes, type InstallationKey } from './installation-tokens.ts';
-import { requireSlackApp, slackAppConfigured, type OAuthDeps } from './oauth-deps.ts';
+import type { OAuthDeps } from './oauth-deps.ts';
 import { InstallError, InstallProblem } from './oauth-errors.ts';
-import { exchangeInstallCode, revokeSlackToken, SlackOAuthError, type OAuthAccess } from './slack-oauth-client.ts';
 
 export interface CallbackQuery {
   code?: string;

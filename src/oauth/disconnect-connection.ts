@@ -6,15 +6,15 @@
  * attempts stay, and queued messages are held, not dropped. A new install resumes them.
  *
  * Slack gives every project that installed the app in a workspace the same bot token
- * (installation-tokens.ts), so it is revoked only when no other project still uses it.
+ * (src/connections/installation-tokens.ts), so it is revoked only when no other project still uses it.
  * auth.revoke "revokes a single token without uninstalling" when tokens rotate [D-ROT]; the refresh
  * token is forgotten here, which is all Slack lets an app do short of uninstalling.
  */
 import { ConnectionPauseReason, pauseConnectionDestinations, RECONNECT_HINT } from '../connections/connection-status.ts';
 import { getConnection, type Connection } from '../connections/connection-store.ts';
-import { lockInstallation, otherConnectionsOfInstallation } from './installation-tokens.ts';
+import { lockInstallation, otherConnectionsOfInstallation } from '../connections/installation-tokens.ts';
 import type { OAuthDeps } from './oauth-deps.ts';
-import { revokeSlackToken } from './slack-oauth-client.ts';
+import { revokeSlackToken } from '../slack/slack-oauth-client.ts';
 
 export interface DisconnectResult {
   connection: Connection;

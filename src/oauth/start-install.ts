@@ -4,9 +4,10 @@
  * state [D-OAUTH]. A project's admin asks for it (POST /v1/connections/install) and sends the person
  * who approves the install there; `team` pins the workspace when they are signed in to several.
  */
-import { botScopesFor } from './slack-features.ts';
+import { requireSlackApp } from '../slack/slack-app.ts';
+import { botScopesFor } from '../slack/slack-features.ts';
 import { issueInstallState } from './install-state.ts';
-import { redirectUrlFor, requireSlackApp, type OAuthDeps } from './oauth-deps.ts';
+import { redirectUrlFor, type OAuthDeps } from './oauth-deps.ts';
 
 export interface InstallLink {
   url: string;

@@ -19,6 +19,7 @@ import {
 } from './condition-ast.ts';
 import { conditionError, tokenize, type Token } from './condition-lexer.ts';
 import { isSeverity, SEVERITIES } from './severity.ts';
+import { closestMatch } from '../did-you-mean.ts';
 
 export const CONDITION_LIMITS = {
   /** Characters in one condition. */
@@ -242,9 +243,7 @@ class Parser {
     if (token.kind === 'string' || (token.kind === 'word' && isSeverity(token.text))) {
       const text = token.kind === 'string' ? (token.value as string) : token.text;
       if (isSeverityField) {
-        if (!isSeverity(text)) {
-          throw conditionError(`unknown severity ${token.text} at column ${token.column} (expected one of ${SEVERITY_LIST})`, token.column);
-        }
+        if (!isSeverity(text)) throw unknownSeverity(token);
         this.advance();
         return freeze({ kind: 'severity', value: text });
       }
@@ -271,6 +270,9 @@ class Parser {
     if (token.kind === 'word' && token.text === 'null') {
       this.advance();
       return freeze({ kind: 'null', value: null });
+    }
+    if (isSeverityField && token.kind === 'word' && !KEYWORDS.has(token.text) && !(CONDITION_FIELDS as readonly string[]).includes(token.text)) {
+      throw unknownSeverity(token);
     }
     if (token.kind === 'word' && !KEYWORDS.has(token.text)) {
       const hint = (CONDITION_FIELDS as readonly string[]).includes(token.text)
@@ -318,6 +320,16 @@ class Parser {
     const token = this.peek();
     return token.kind === 'punct' && token.text === text;
   }
+}
+
+/** `severity >= hgh`: names the severity it probably meant. */
+function unknownSeverity(token: Token): Error {
+  const text = token.kind === 'string' ? (token.value as string) : token.text;
+  const near = closestMatch(text, SEVERITIES);
+  return conditionError(
+    `unknown severity ${token.text} at column ${token.column}${near ? `: did you mean ${near}?` : ''} (severities: ${SEVERITY_LIST})`,
+    token.column,
+  );
 }
 
 function found(token: Token): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkSubscriptionPattern, matchesSubscriptions } from './event-type-pattern.ts';
+import { checkPatternMatchesKnown, checkSubscriptionPattern, matchesSubscriptions } from './event-type-pattern.ts';
 
 describe('matchesSubscriptions', () => {
   it.each([
@@ -37,5 +37,24 @@ describe('checkSubscriptionPattern', () => {
     ['a'.repeat(201), /at most 200/],
   ])('rejects %j saying what to fix', (pattern, message) => {
     expect(checkSubscriptionPattern(pattern)).toMatch(message);
+  });
+});
+
+describe('checkPatternMatchesKnown', () => {
+  const known = ['approval.created', 'approval.executed', 'alert.triggered', 'alert.resolved', 'ops.release.done'];
+  it.each([
+    ['approval.*', null],
+    ['*', null],
+    ['ops.release.*', null],
+    ['alert.triggered', null],
+    ['approvals.*', { suggestion: 'approval.*' }],
+    ['alert.trigered', { suggestion: 'alert.triggered' }],
+    ['Alert.Triggered', { suggestion: 'alert.triggered' }],
+    ['ops.relase.*', { suggestion: 'ops.release.*' }],
+    ['approval.created.*', { suggestion: 'approval.created' }],
+    ['billing.*', {}],
+    ['nothing.like.it', {}],
+  ] as const)('%s → %j', (pattern, expected) => {
+    expect(checkPatternMatchesKnown(pattern, known)).toEqual(expected);
   });
 });

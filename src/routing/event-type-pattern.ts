@@ -3,6 +3,7 @@
  * (`approval.created`), a prefix wildcard (`approval.*`: every type below `approval.`, at any depth,
  * but not `approval` itself nor `approvals.x`), or `*` (everything).
  */
+import { closestMatch } from '../did-you-mean.ts';
 
 /** One dot-separated part of an event type: letters, digits, `_` and `-`. */
 const SEGMENT = /^[A-Za-z0-9_-]+$/;
@@ -48,4 +49,25 @@ function matchesPattern(eventType: string, pattern: string): boolean {
     return eventType.length > prefix.length && eventType.startsWith(prefix);
   }
   return eventType === pattern;
+}
+
+/**
+ * null when the (valid) pattern matches at least one of the known event types; otherwise what it
+ * probably meant: the nearest known type for an exact name, the nearest `prefix.*` for a wildcard.
+ */
+export function checkPatternMatchesKnown(pattern: string, knownTypes: readonly string[]): { suggestion?: string } | null {
+  if (knownTypes.some((type) => matchesPattern(type, pattern))) return null;
+  if (!pattern.endsWith('.*')) {
+    const near = closestMatch(pattern, knownTypes);
+    return near ? { suggestion: near } : {};
+  }
+  // Every wildcard that would match something: approval.*, and for a.b.c also a.b.*.
+  const wildcards = new Set<string>();
+  for (const type of knownTypes) {
+    const parts = type.split('.');
+    for (let n = 1; n < parts.length; n++) wildcards.add(`${parts.slice(0, n).join('.')}.*`);
+  }
+  const stem = pattern.slice(0, -2);
+  const near = closestMatch(pattern, wildcards) ?? (knownTypes.includes(stem) ? stem : closestMatch(stem, knownTypes));
+  return near ? { suggestion: near } : {};
 }

@@ -7,7 +7,7 @@
 import type { Database } from '../db/database.ts';
 import type { Keyring } from './keyring.ts';
 
-/** Every sealed column in the schema. A new secret column must be added here. */
+/** Every sealed column in the schema. A new secret column must be added here (system settings: see resealSettings). */
 export const SEALED_COLUMNS = [
   { table: 'connections', column: 'bot_token_sealed' },
   { table: 'connections', column: 'refresh_token_sealed' },
@@ -41,5 +41,24 @@ export async function resealAllSecrets(db: Database, keyring: Keyring, onProgres
     }
     total += resealed;
   }
-  return total;
+  return total + (await resealSettings(db, keyring, onProgress));
+}
+
+/** System settings (e.g. the demo's record) keep sealed secrets in top-level fields named `*_sealed`. */
+async function resealSettings(db: Database, keyring: Keyring, onProgress?: (p: ResealProgress) => void): Promise<number> {
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.query<{ key: string; value: unknown }>('SELECT key, value FROM system_settings ORDER BY key FOR UPDATE');
+    let resealed = 0;
+    for (const row of rows) {
+      if (!row.value || typeof row.value !== 'object' || Array.isArray(row.value)) continue;
+      const value = { ...(row.value as Record<string, unknown>) };
+      const stale = Object.keys(value).filter((field) => field.endsWith('_sealed') && typeof value[field] === 'string' && !keyring.isSealedWithActiveKey(value[field] as string));
+      if (!stale.length) continue;
+      for (const field of stale) value[field] = keyring.reseal(value[field] as string);
+      await tx.query('UPDATE system_settings SET value = $2::jsonb, updated_at = now() WHERE key = $1', [row.key, JSON.stringify(value)]);
+      resealed += stale.length;
+    }
+    if (resealed) onProgress?.({ table: 'system_settings', column: 'value', resealed });
+    return resealed;
+  });
 }

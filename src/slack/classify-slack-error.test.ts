@@ -15,6 +15,11 @@ describe('classifying Slack errors', () => {
     expect(classifySlackError('never_seen_before')).toEqual({ kind: 'retry', error: 'never_seen_before', unknown: true });
   });
 
+  it('a root that is gone is not worth retrying (send-delivery.ts posts a new one); an archived channel refuses updates too', () => {
+    for (const error of ['message_not_found', 'cant_update_message', 'thread_not_found']) expect(classifySlackError(error)).toEqual({ kind: 'rejected', error });
+    expect(classifySlackError('is_inactive')).toMatchObject({ kind: 'destination_broken', hint: BROKEN_DESTINATION_HINTS.is_inactive, scope: 'destination' });
+  });
+
   it('the same string from a webhook: no connection to break, its own cure, user_not_found is about the message', () => {
     expect(classifySlackError('team_disabled', 'webhook')).toEqual({ kind: 'destination_broken', error: 'team_disabled', hint: WEBHOOK_HINTS.team_disabled, scope: 'destination' });
     expect(classifySlackError('channel_not_found', 'webhook')).toMatchObject({ hint: WEBHOOK_HINTS.channel_not_found });

@@ -9,6 +9,7 @@ import {
   BROKEN_DESTINATION_HINTS,
   CONNECTION_ERRORS,
   REJECTED_MESSAGE_ERRORS,
+  ROOT_GONE_ERRORS,
   TRANSIENT_ERRORS,
   WEBHOOK_HINTS,
   WEBHOOK_REJECTED_ERRORS,
@@ -27,6 +28,8 @@ export function classifySlackError(error: string, source: SlackErrorSource = 'we
     if (hint) return { kind: 'destination_broken', error, hint, scope: CONNECTION_ERRORS.has(error) ? 'connection' : 'destination' };
   }
   if (REJECTED_MESSAGE_ERRORS.has(error)) return { kind: 'rejected', error };
+  // The subject's root is gone: send-delivery.ts posts a new one; anywhere else, nothing to retry.
+  if (ROOT_GONE_ERRORS.has(error)) return { kind: 'rejected', error };
   if (TRANSIENT_ERRORS.has(error)) return { kind: 'retry', error };
   // Something we do not know: retried a bounded number of times, then dead-lettered.
   return { kind: 'retry', error, unknown: true };

@@ -15,6 +15,7 @@ export const BROKEN_DESTINATION_HINTS: Record<string, string> = {
   // Web API, the channel or user (this destination)
   channel_not_found: 'Slack cannot find the channel: it was deleted, or it is private and the bot was never invited. Pick the channel again, or invite the bot with /invite.',
   is_archived: 'The channel is archived. Unarchive it in Slack or pick another channel.',
+  is_inactive: 'The channel is archived, so its messages cannot be updated. Unarchive it in Slack or pick another channel.', // chat.update [D-UPD]
   not_in_channel: 'The bot is not a member of the channel. Invite it with /invite @your-app, or grant the channels:join scope.',
   missing_scope: 'The app is missing a permission this destination needs. Add the scope to the app and reinstall it.',
   restricted_action: 'A workspace setting stops the app posting here. Ask a Slack admin, or pick another channel.',
@@ -75,6 +76,31 @@ export const REJECTED_MESSAGE_ERRORS = new Set([
   'json_not_object',
   'invalid_form_data',
 ]);
+
+/**
+ * Answers meaning the subject's root message in a destination is gone or no longer ours: deleted
+ * in Slack (chat.update: message_not_found), or posted by another app or token
+ * (cant_update_message); thread_not_found is how Slack names a thread that is gone. Not about the
+ * destination nor this message's content: the delivery posts a new root instead (send-delivery.ts).
+ */
+export const ROOT_GONE_ERRORS = new Set(['message_not_found', 'cant_update_message', 'thread_not_found']);
+
+/**
+ * What the delivery of a message that replaced a gone root says, by what showed it was gone:
+ * one of ROOT_GONE_ERRORS, or REPLY_POSTED_IN_CHANNEL (Slack answers a reply to a deleted root
+ * with ok and posts it in the channel instead of a thread).
+ */
+export const REPLY_POSTED_IN_CHANNEL = 'reply_posted_in_channel';
+export const ROOT_GONE_HINTS: Record<string, string> = {
+  message_not_found:
+    "The subject's root message was deleted in Slack, so it could not be updated: this message was posted as the subject's new root, and later messages about the subject go under it.",
+  cant_update_message:
+    "The subject's root message was posted by another app or token and cannot be updated: this message was posted as the subject's new root, and later messages about the subject go under it.",
+  thread_not_found:
+    "The subject's root message was deleted in Slack, so there was no thread to reply in: this message was posted as the subject's new root, and later messages about the subject go under it.",
+  [REPLY_POSTED_IN_CHANNEL]:
+    "The subject's root message was deleted in Slack, which posted this reply in the channel instead of its thread: it is now the subject's new root, and later messages about the subject go under it.",
+};
 
 /** Slack-side trouble worth waiting out. */
 export const TRANSIENT_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'rollup_error', 'ratelimited', 'rate_limited']);

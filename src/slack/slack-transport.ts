@@ -26,14 +26,16 @@ export type SendTarget =
 
 /**
  * What happened, as the queue needs to know it:
- * - sent: Slack took it (ts/channel when the Web API says them; webhooks return neither);
+ * - sent: Slack took it (ts/channel when the Web API says them; webhooks return neither; for a
+ *   Web API reply, inThread says whether it went in the thread: Slack answers a reply to a
+ *   deleted message with ok and posts it in the channel);
  * - retry: worth trying again later (5xx, timeout, network, unknown);
  * - rate_limited: Slack said 429; wait retryAfterSeconds before this destination sends again;
  * - rejected: Slack refused this message's content; the next message may go;
  * - destination_broken: nothing will go until a person fixes the destination (hint says how).
  */
 export type SendOutcome =
-  | { kind: 'sent'; channel?: string; ts?: string; scheduledMessageId?: string }
+  | { kind: 'sent'; channel?: string; ts?: string; scheduledMessageId?: string; inThread?: boolean }
   | { kind: 'retry'; error: string; unknown?: boolean }
   | { kind: 'rate_limited'; error: string; retryAfterSeconds: number }
   | { kind: 'rejected'; error: string }

@@ -133,7 +133,7 @@ export class WebApiTransport implements SlackTransport {
   }
 
   /** The one Web API call this message needs; what Slack answered that the queue keeps. */
-  async #call(client: WebClient, channel: string, m: OutgoingMessage): Promise<{ channel?: string; ts?: string; scheduledMessageId?: string }> {
+  async #call(client: WebClient, channel: string, m: OutgoingMessage): Promise<{ channel?: string; ts?: string; scheduledMessageId?: string; inThread?: boolean }> {
     const content = { text: m.text, blocks: m.blocks as never };
     if (m.update) {
       const r = await client.chat.update({ channel, ts: m.update.ts, ...content } as never);
@@ -149,6 +149,8 @@ export class WebApiTransport implements SlackTransport {
     }
     const thread = m.thread_ts ? { thread_ts: m.thread_ts, reply_broadcast: Boolean(m.reply_broadcast) } : {};
     const r = await client.chat.postMessage({ channel, ...thread, ...content } as never);
+    // A reply whose parent was deleted is posted in the channel: its message has no thread_ts.
+    if (m.thread_ts && r.message) return { channel: r.channel, ts: r.ts, inThread: Boolean(r.message.thread_ts) };
     return { channel: r.channel, ts: r.ts };
   }
 

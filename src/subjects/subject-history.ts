@@ -1,11 +1,12 @@
 /**
  * What one subject (an approval, a challenge, an incident) produced: its events and every message
  * they led to, per destination, with Slack permalinks for messages posted through the Web API.
- * Webhook messages have no permalink: Slack's webhook answer carries no ts [D-WH].
+ * Webhook messages have no permalink: Slack's webhook answer carries no ts [D-WH]. Lookups go
+ * through the connection's door (callSlackAsConnection), which renews a rotating token first.
  */
 import type { AppContext } from '../app-context.ts';
+import { callSlackAsConnection } from '../connections/call-slack-as-connection.ts';
 import { NotFoundError } from '../errors.ts';
-import { createWebClient } from '../slack/create-web-client.ts';
 
 export interface SubjectMessage {
   delivery_id: string;
@@ -32,14 +33,13 @@ export interface SubjectHistory {
 
 const permalinks = new Map<string, string>();
 
-async function permalink(ctx: AppContext, sealedToken: string | null, channel: string | null, ts: string | null): Promise<string | null> {
-  if (!sealedToken || !channel || !ts) return null;
+async function permalink(ctx: AppContext, connectionId: string | null, channel: string | null, ts: string | null): Promise<string | null> {
+  if (!connectionId || !channel || !ts) return null;
   const key = `${channel}/${ts}`;
   const known = permalinks.get(key);
   if (known) return known;
   try {
-    const client = createWebClient(ctx.keyring.decrypt(sealedToken), { slackApiUrl: ctx.config.slackApiUrl, timeoutMs: 3000 });
-    const answer = await client.chat.getPermalink({ channel, message_ts: ts });
+    const answer = await callSlackAsConnection(ctx, connectionId, (client) => client.chat.getPermalink({ channel, message_ts: ts }), { timeoutMs: 3000 });
     if (!answer.permalink) return null;
     if (permalinks.size > 10_000) permalinks.clear();
     permalinks.set(key, answer.permalink);
@@ -57,10 +57,11 @@ export async function getSubjectHistory(ctx: AppContext, projectId: string, subj
     [projectId, subject],
   );
   if (events.length === 0) throw new NotFoundError('Subject', subject);
-  const { rows } = await ctx.db.query<Omit<SubjectMessage, 'permalink'> & { bot_token_sealed: string | null }>(
+  const { rows } = await ctx.db.query<Omit<SubjectMessage, 'permalink'> & { connection_id: string | null }>(
     `SELECT d.id AS delivery_id, d.event_id, e.type AS event_type, d.destination_id, t.name AS destination_name, t.kind AS destination_kind,
        d.subject_action AS action, d.status, coalesce(r.delivery_id = d.id, false) AS is_root,
-       d.slack_channel AS channel, d.slack_ts AS ts, to_char(d.sent_at AT TIME ZONE 'UTC', ${iso}) AS sent_at, c.bot_token_sealed
+       d.slack_channel AS channel, d.slack_ts AS ts, to_char(d.sent_at AT TIME ZONE 'UTC', ${iso}) AS sent_at,
+       CASE WHEN c.bot_token_sealed IS NOT NULL THEN c.id END AS connection_id
      FROM deliveries d
      JOIN events e ON e.id = d.event_id
      JOIN destinations t ON t.id = d.destination_id
@@ -71,7 +72,7 @@ export async function getSubjectHistory(ctx: AppContext, projectId: string, subj
     [projectId, events.map((e) => e.id)],
   );
   const messages = await Promise.all(
-    rows.map(async ({ bot_token_sealed, ...m }) => ({ ...m, permalink: await permalink(ctx, bot_token_sealed, m.channel, m.ts) })),
+    rows.map(async ({ connection_id, ...m }) => ({ ...m, permalink: await permalink(ctx, connection_id, m.channel, m.ts) })),
   );
   return { subject, events, messages };
 }

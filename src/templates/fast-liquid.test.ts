@@ -4,6 +4,10 @@ import { BUILT_IN_EVENT_TYPES } from '../event-types/built-in-event-types.ts';
 import { compileTemplate, type CompiledNode } from './compile-template.ts';
 import { LeafScope, parseLeaf, renderLeaf, renderLeafWithLiquidjs, type ParsedLeaf } from './template-engine.ts';
 import type { LeafMode } from './template-filters.ts';
+import { RenderBudget } from './render-budget.ts';
+
+/** These tests render every string of every template on one scope: the message budget is not what they test. */
+const unbounded = () => new RenderBudget({ timeMs: 600_000, steps: 1e9, memory: 1e9 });
 
 interface Leaf {
   source: string;
@@ -108,7 +112,7 @@ describe('fast-liquid', () => {
     fc.assert(
       fc.property(data, (d) => {
         const vars = variables(d);
-        const scope = new LeafScope(vars);
+        const scope = new LeafScope(vars, unbounded());
         for (const leaf of leaves) {
           const fast = outcome(() => renderLeaf(leaf.leaf, leaf.mode, scope));
           const reference = outcome(() => renderLeafWithLiquidjs(leaf.leaf, leaf.mode, vars));
@@ -123,7 +127,7 @@ describe('fast-liquid', () => {
     for (const definition of BUILT_IN_EVENT_TYPES) {
       const compiled = compileTemplate(definition.template);
       const vars = variables(definition.sampleData as Record<string, unknown>);
-      const scope = new LeafScope(vars);
+      const scope = new LeafScope(vars, unbounded());
       for (const leaf of [...leavesOf(compiled.text), ...leavesOf(compiled.blocks)]) {
         expect(renderLeaf(leaf.leaf, leaf.mode, scope)).toBe(renderLeafWithLiquidjs(leaf.leaf, leaf.mode, vars));
       }
@@ -131,7 +135,7 @@ describe('fast-liquid', () => {
   });
 
   it('keeps {% assign %} inside the string that made it', () => {
-    const scope = new LeafScope(variables({ name: 'Ann' }));
+    const scope = new LeafScope(variables({ name: 'Ann' }), unbounded());
     const assign = parseLeaf('{% assign who = data.name %}{{ who }}', 'plain');
     const reader = parseLeaf('[{{ who }}]', 'plain');
     expect(renderLeaf(assign, 'plain', scope)).toBe('Ann');

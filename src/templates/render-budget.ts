@@ -45,15 +45,28 @@ export class RenderBudgetExceeded extends SwitchboardError {
   }
 }
 
-/** One message's budget; pass it to every Context the message renders with. */
+/**
+ * One message's budget; pass it to every Context the message renders with. With a `parent` (the
+ * budget of the whole request a message belongs to), every step and every character also counts
+ * against the parent, so a batch of messages that each stay just under their own limit still
+ * cannot hold the event loop for long.
+ */
+/** Units of work (steps and allocations) before the deadline is looked at. */
+const CLOCK_AFTER_WORK = 1024;
+
 export class RenderBudget {
   readonly renderLimit: { check(now: number): void; use(count: number): void };
   readonly memoryLimit: { check(count: number): void; use(count: number): void };
   #steps = 0;
   #memory = 0;
+  #work = 0;
   readonly #deadline: number;
 
-  constructor(readonly limits: RenderLimits = defaults, now = performance.now()) {
+  constructor(
+    readonly limits: RenderLimits = defaults,
+    now = performance.now(),
+    private readonly parent?: RenderBudget,
+  ) {
     this.#deadline = now + limits.timeMs;
     this.renderLimit = {
       check: (time: number) => this.step(time),
@@ -61,22 +74,56 @@ export class RenderBudget {
     };
     this.memoryLimit = {
       check: () => {},
-      use: (count: number) => {
-        if (!(+count > 0)) return;
-        this.#memory += +count;
-        if (this.#memory > this.limits.memory) throw new RenderBudgetExceeded('memory', this.limits);
-      },
+      use: (count: number) => this.allocate(count),
     };
   }
 
-  /** Counts one step; every 64th also looks at the clock (performance.now() costs more than the step). */
+  /** Counts one step. */
   step(time?: number): void {
     this.#steps += 1;
     if (this.#steps > this.limits.steps) throw new RenderBudgetExceeded('steps', this.limits);
-    if ((this.#steps & 63) === 0 && (time ?? performance.now()) > this.#deadline) throw new RenderBudgetExceeded('time', this.limits);
+    this.#worked(time);
+    this.parent?.step(time);
+  }
+
+  /** Charges what a filter builds (a filter that builds big strings is also where time goes). */
+  allocate(count: number): void {
+    if (!(+count > 0)) return;
+    this.#memory += +count;
+    if (this.#memory > this.limits.memory) throw new RenderBudgetExceeded('memory', this.limits);
+    this.#worked();
+    this.parent?.allocate(count);
+  }
+
+  /**
+   * Looks at the clock every 64th unit of work, and only once a render has done more work than any
+   * ordinary message (a few dozen units): a GC pause or a busy machine must never fail an
+   * ordinary message, only one that loops or builds at length.
+   */
+  #worked(time?: number): void {
+    this.#work += 1;
+    if (this.#work >= CLOCK_AFTER_WORK && (this.#work & 63) === 0) this.checkTime(time ?? performance.now());
+  }
+
+  checkTime(now: number): void {
+    if (now > this.#deadline) throw new RenderBudgetExceeded('time', this.limits);
+    this.parent?.checkTime(now);
+  }
+
+  /** A budget for one message that also counts against this one. */
+  child(limits: RenderLimits = defaults): RenderBudget {
+    return new RenderBudget(limits, performance.now(), this);
   }
 
   get stepsTaken(): number {
     return this.#steps;
   }
+}
+
+/** How many messages' worth of budget one request (a batch of up to 500 events) may spend in all. */
+export const REQUEST_BUDGET_MESSAGES = 10;
+
+/** The budget of one ingest request: ten messages' worth, however many events it carries. */
+export function requestRenderBudget(limits: RenderLimits = defaults): RenderBudget {
+  return new RenderBudget({ timeMs: limits.timeMs * REQUEST_BUDGET_MESSAGES, steps: limits.steps * REQUEST_BUDGET_MESSAGES, memory: limits.memory * REQUEST_BUDGET_MESSAGES });
 }

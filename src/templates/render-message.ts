@@ -11,6 +11,7 @@ import { compileTemplate } from './compile-template.ts';
 import { fitBlocks, fitFallbackText } from './fit-blocks.ts';
 import type { MessageTemplate, TemplateProblem } from './message-template.ts';
 import { renderTree } from './render-tree.ts';
+import { RenderBudget } from './render-budget.ts';
 import { LeafScope } from './template-engine.ts';
 
 export { checkTemplate } from './check-template.ts';
@@ -42,12 +43,12 @@ function invalid(message: string, problems: TemplateProblem[], extra: Record<str
  * Throws ValidationError `template_invalid` (details.problems) when the template is malformed or
  * renders into blocks Slack would reject for a reason other than length (e.g. an unknown block type).
  */
-export function renderMessage(template: MessageTemplate, context: TemplateContext): RenderedMessage {
+export function renderMessage(template: MessageTemplate, context: TemplateContext, budget: RenderBudget = new RenderBudget()): RenderedMessage {
   const compiled = compileTemplate(template);
   if (compiled.problems.length > 0) {
     throw invalid(`The message template is invalid: ${compiled.problems[0].path} ${compiled.problems[0].message}`, compiled.problems);
   }
-  const scope = new LeafScope({ event: context.event, data: context.data ?? {}, project: context.project });
+  const scope = new LeafScope({ event: context.event, data: context.data ?? {}, project: context.project }, budget);
   // An empty notification text would be rejected (no_text); the event type still tells the reader something.
   const text = fitFallbackText(String(renderTree(compiled.text, scope) ?? ''), context.event.type);
   if (compiled.blocks === undefined) return { text };

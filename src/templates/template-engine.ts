@@ -15,6 +15,10 @@ import { registerTemplateFilters, type LeafMode } from './template-filters.ts';
 export const MAX_TEMPLATE_SOURCE_LENGTH = 50_000;
 const MAX_CACHED_TEMPLATES = 10_000;
 const FILE_TAGS = ['include', 'render', 'layout', 'block'] as const;
+// Filters that evaluate a Liquid expression per item: nested, they multiply (an expression over a
+// list inside one over the same list is quadratic) without liquidjs counting a step or charging
+// memory, so the render budget could not stop them. `where`, `map`, `sort`… do the common jobs.
+const EXPRESSION_FILTERS = ['where_exp', 'reject_exp', 'group_by_exp', 'find_exp', 'find_index_exp', 'has_exp', 'search_exp'] as const;
 
 function createEngine(mode: LeafMode): Liquid {
   const liquid = new Liquid({
@@ -28,6 +32,7 @@ function createEngine(mode: LeafMode): Liquid {
     parseLimit: MAX_TEMPLATE_SOURCE_LENGTH,
   });
   for (const tag of FILE_TAGS) delete liquid.tags[tag];
+  for (const filter of EXPRESSION_FILTERS) delete (liquid.filters as Record<string, unknown>)[filter];
   registerTemplateFilters(liquid, mode);
   return liquid;
 }

@@ -66,9 +66,9 @@ describe.each(databaseKinds)('messages that live on %s', (kind) => {
   it('challenge progress replies in the announcement thread; the winner is also broadcast to the channel', async () => {
     await channelDestination('challenges', channels.general, ['challenge.*']);
     const subject = 'challenge:week-48';
-    await send({ type: 'challenge.live', subject, data: { title: 'Book 5 meetings this week' } });
-    for (const done of [1, 2, 3]) await send({ type: 'challenge.progress', subject, data: { name: 'Sarah', done, goal: 5 } });
-    await send({ type: 'challenge.winner', subject, data: { name: 'James' } });
+    await send({ type: 'challenge.live', subject, data: { challenge: 'Meeting Sprint', goal: 'Book 5 meetings this week' } });
+    for (const done of [1, 2, 3]) await send({ type: 'challenge.progress', subject, data: { participant: 'Sarah', current: done, target: 5 } });
+    await send({ type: 'challenge.winner', subject, data: { winner: 'James' } });
     const top = await eventually(async () => {
       const list = await messages(channels.general);
       const root = list.find((m) => !m.thread_ts || m.thread_ts === m.ts);
@@ -121,8 +121,8 @@ describe.each(databaseKinds)('messages that live on %s', (kind) => {
     await channelDestination('scheduled', channels.random, ['streak.hit']);
     await stack.slack.control.workspace(team()); // the bot is not in #random: chat:write.public covers it
     const later = new Date(Date.now() + 2 * 3600_000).toISOString();
-    const scheduled = await send({ type: 'streak.hit', deliver_at: later, data: { name: 'Priya', days: 10 } });
-    const now = await send({ type: 'streak.hit', data: { name: 'Tom', days: 3 } });
+    const scheduled = await send({ type: 'streak.hit', deliver_at: later, data: { participant: 'Priya', streak: 10 } });
+    const now = await send({ type: 'streak.hit', data: { participant: 'Tom', streak: 3 } });
 
     const delivery = await eventually(async () => {
       const res = await stack.api('GET', `/v1/deliveries/${scheduled.deliveries[0].id}`);
@@ -146,7 +146,7 @@ describe.each(databaseKinds)('messages that live on %s', (kind) => {
   it('beyond 120 days, or to a webhook, keeps the message in our own schedule', async () => {
     const dst = await channelDestination('far', channels.leadership, ['reward.won']);
     const far = new Date(Date.now() + 200 * 86_400_000).toISOString();
-    const event = await send({ type: 'reward.won', deliver_at: far, data: { name: 'Sam', reward: 'A day off' } });
+    const event = await send({ type: 'reward.won', deliver_at: far, data: { participant: 'Sam', reward: 'A day off' } });
     await new Promise((resolve) => setTimeout(resolve, 300));
     const { rows } = await stack.gw.ctx.db.query<{ status: string; run_at: string; scheduled_message_id: string | null }>(
       'SELECT status, run_at::text, scheduled_message_id FROM deliveries WHERE id = $1',

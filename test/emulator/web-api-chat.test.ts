@@ -70,6 +70,24 @@ describe('chat.postMessage', () => {
     expect(page.messages.map((m) => m.text)).toEqual(['root', 'shout']);
   });
 
+  it('posts a reply to a deleted parent in the channel (ok, no thread_ts), unless replies keep its thread', async () => {
+    const gone = await web.chat.postMessage({ channel: ch.alerts, text: 'gone' });
+    await web.chat.delete({ channel: ch.alerts, ts: gone.ts as string });
+    const orphan = await web.chat.postMessage({ channel: ch.alerts, text: 'orphan', thread_ts: gone.ts as string });
+    expect(orphan.ok).toBe(true);
+    expect(orphan.message?.thread_ts).toBeUndefined();
+    expect((await slackError(web.chat.update({ channel: ch.alerts, ts: gone.ts as string, text: 'x' }))).error).toBe('message_not_found');
+
+    const kept = await web.chat.postMessage({ channel: ch.alerts, text: 'kept' });
+    await web.chat.postMessage({ channel: ch.alerts, text: 'first reply', thread_ts: kept.ts as string });
+    await web.chat.delete({ channel: ch.alerts, ts: kept.ts as string });
+    const late = await web.chat.postMessage({ channel: ch.alerts, text: 'late reply', thread_ts: kept.ts as string });
+    expect(late.message?.thread_ts).toBe(kept.ts); // the tombstone keeps its thread
+    const { messages } = await slack.control.messages(team, 'alerts');
+    expect(messages.filter((m) => !m.deleted).map((m) => m.text)).toEqual(['orphan']);
+    expect(messages.find((m) => m.ts === kept.ts)?.replies?.map((r) => r.text)).toEqual(['first reply', 'late reply']);
+  });
+
   it('answers not_in_channel in a public channel the bot has not joined, without chat:write.public', async () => {
     const narrow = await narrowWorkspace(['chat:write']);
     expect((await slackError(narrow.web.chat.postMessage({ channel: narrow.ops, text: 'x' }))).error).toBe('not_in_channel');

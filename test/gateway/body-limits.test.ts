@@ -53,7 +53,7 @@ describe('request body limits', () => {
     await gw?.close();
   });
 
-  const event = (size: number) => JSON.stringify({ type: 'deployment.started', data: { service: 'api', note: 'x'.repeat(size) } });
+  const event = (size: number) => JSON.stringify({ type: 'deployment.started', data: { service: 'api', version: 'v1', environment: 'prod', note: 'x'.repeat(size) } });
 
   for (const chunked of [false, true]) {
     const how = chunked ? 'chunked, without Content-Length' : 'with Content-Length';

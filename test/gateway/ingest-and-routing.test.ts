@@ -16,6 +16,9 @@ describe.each(databaseKinds)('ingest and routing on %s', (kind) => {
     return res.body.id as string;
   }
   const send = (body: unknown) => gw.call('POST', '/v1/events', { key: project.key, body });
+  // Data each built-in type requires (its data schema).
+  const approvalData = (key: string) => ({ key, action: 'Deploy api v1.4.2 to production', requester: 'Alice' });
+  const alertData = { service: 'checkout', title: 'Error rate above 5%' };
   const routedTo = (res: { body: any }) => (res.body.event.deliveries as { destination_id: string }[]).map((d) => d.destination_id).sort();
 
   beforeAll(async () => {
@@ -32,25 +35,25 @@ describe.each(databaseKinds)('ingest and routing on %s', (kind) => {
     const majorDeploys = await destination({ name: 'major', subscriptions: ['deployment.*'], condition: 'data.major == true' });
     const disabled = await destination({ name: 'off', subscriptions: ['*'], enabled: false });
 
-    const created = await send({ type: 'approval.created', data: { key: 'deploy-42' } });
+    const created = await send({ type: 'approval.created', data: approvalData('deploy-42') });
     expect(created.status).toBe(202);
     expect(routedTo(created)).toEqual([deployments, allApprovals].sort());
 
-    const pin = await send({ type: 'approval.pin_failed', data: {} });
+    const pin = await send({ type: 'approval.pin_failed', data: { key: 'deploy-42', attempts: 1 } });
     expect(routedTo(pin)).toEqual([security, allApprovals].sort());
 
-    expect(routedTo(await send({ type: 'alert.triggered', severity: 'medium', data: {} }))).toEqual([]);
-    expect(routedTo(await send({ type: 'alert.triggered', severity: 'critical', data: {} }))).toEqual([highAlerts]);
+    expect(routedTo(await send({ type: 'alert.triggered', severity: 'medium', data: alertData }))).toEqual([]);
+    expect(routedTo(await send({ type: 'alert.triggered', severity: 'critical', data: alertData }))).toEqual([highAlerts]);
     expect(routedTo(await send({ type: 'deployment.succeeded', data: { major: false } }))).toEqual([]);
     expect(routedTo(await send({ type: 'deployment.succeeded', data: { major: true } }))).toEqual([majorDeploys]);
 
     const enable = await gw.call('POST', `/v1/destinations/${disabled}/enable`, { key: project.key });
     expect(enable.body.status).toBe('active');
-    expect(routedTo(await send({ type: 'metric.threshold_breached', data: {} }))).toEqual([disabled]);
+    expect(routedTo(await send({ type: 'metric.threshold_breached', data: { metric: 'p95 latency', value: 900, threshold: 500 } }))).toEqual([disabled]);
   });
 
   it('is idempotent: the same key twice gives one event and the same answer', async () => {
-    const body = { type: 'approval.created', key: 'idem-1', data: { key: 'deploy-7' } };
+    const body = { type: 'approval.created', key: 'idem-1', data: approvalData('deploy-7') };
     const first = await send(body);
     const second = await send(body);
     expect(first.status).toBe(202);
@@ -66,7 +69,7 @@ describe.each(databaseKinds)('ingest and routing on %s', (kind) => {
   });
 
   it('accepts concurrent calls with one key exactly once', async () => {
-    const body = { type: 'approval.created', key: 'idem-race', data: {} };
+    const body = { type: 'approval.created', key: 'idem-race', data: approvalData('deploy-8') };
     const answers = await Promise.all(Array.from({ length: 8 }, () => send(body)));
     expect(new Set(answers.map((a) => a.body.event.id)).size).toBe(1);
     expect(answers.filter((a) => !a.body.replayed)).toHaveLength(1);
@@ -74,7 +77,7 @@ describe.each(databaseKinds)('ingest and routing on %s', (kind) => {
 
   it('writes the event and its rendered deliveries, in per-destination order', async () => {
     const d = await destination({ name: 'ordered', subscriptions: ['streak.hit'] });
-    for (let i = 0; i < 5; i++) await send({ type: 'streak.hit', data: { name: `P${i}` } });
+    for (let i = 0; i < 5; i++) await send({ type: 'streak.hit', data: { participant: `P${i}`, streak: i + 2 } });
     const { rows } = await gw.ctx.db.query<{ seq: number; message: { text: string } }>(
       'SELECT d.seq, coalesce(d.message, e.message) AS message FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.destination_id = $1 ORDER BY d.seq',
       [d],
@@ -92,10 +95,10 @@ describe.each(databaseKinds)('ingest and routing on %s', (kind) => {
       key: project.key,
       body: {
         events: [
-          { type: 'reward.won', data: { name: 'A' }, key: 'b-1' },
+          { type: 'reward.won', data: { participant: 'A', reward: 'A mug' }, key: 'b-1' },
           { type: 'no.such_type', data: {} },
           { type: 'reward.won', data: 'not an object' },
-          { type: 'reward.won', data: { name: 'A again' }, key: 'b-1' },
+          { type: 'reward.won', data: { participant: 'A again', reward: 'A mug' }, key: 'b-1' },
         ],
       },
     });

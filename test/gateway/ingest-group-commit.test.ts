@@ -51,7 +51,7 @@ describe.each(databaseKinds)('ingest group commit on %s', (kind) => {
   });
   afterAll(async () => gw?.close());
 
-  const deploy = (project: string, n: number, key?: string): EventInput => ({ type: 'deployment.started', data: { service: project, version: `v${n}` }, ...(key ? { key } : {}) });
+  const deploy = (project: string, n: number, key?: string): EventInput => ({ type: 'deployment.started', data: { service: project, version: `v${n}`, environment: 'production' }, ...(key ? { key } : {}) });
 
   it('writes concurrent requests of different projects together, and answers each with its own events', async () => {
     const { watched, seen } = watchedDatabase(gw.ctx.db, 20);
@@ -61,7 +61,7 @@ describe.each(databaseKinds)('ingest group commit on %s', (kind) => {
       const [result] = await call.answer;
       expect(result.ok).toBe(true);
       if (!result.ok) continue;
-      expect(result.event.data).toEqual({ service: call.project.id, version: `v${call.n}` });
+      expect(result.event.data).toEqual({ service: call.project.id, version: `v${call.n}`, environment: 'production' });
       expect(result.event.deliveries.map((d) => d.destination_id)).toEqual([call.project.destination]);
     }
     // Twelve requests: the first is written at once, the other eleven gather behind it.

@@ -47,7 +47,7 @@ describe.each(databaseKinds)('secrets at rest on %s', (kind) => {
     await gw.call('POST', '/v1/destinations', { key: project.key, body: { name: 'chan', kind: 'channel', connection_id: connectionId, channel_id: 'C0SECRET', subscriptions: ['*'] } });
     // Something careless that reaches a log line: the scrubber must still catch it.
     gw.ctx.logger.error({ err: new Error(`Slack said no to ${BOT_TOKEN} at ${WEBHOOK_URL}`), token: BOT_TOKEN }, `posting with ${BOT_TOKEN}`);
-    await gw.call('POST', '/v1/events', { key: project.key, body: { type: 'approval.created', data: { key: 'x' } } });
+    await gw.call('POST', '/v1/events', { key: project.key, body: { type: 'approval.created', data: { key: 'x', action: 'Deploy', requester: 'Alice' } } });
   });
   afterAll(async () => gw?.close());
 

@@ -56,7 +56,7 @@ describe.each(databaseKinds)('cache lifetimes, on %s', (kind) => {
     const ingest = new IngestBatcher(gw.ctx.db, catalog);
     expect((await catalog.get(project.id)).routes.length).toBe(1);
     expect((await gw.call('DELETE', `/v1/destinations/${dest.body.id}`, { key: project.key })).status).toBeLessThan(300);
-    const [result] = await ingest.accept(project.id, [{ type: 'alert.triggered', data: {} } as never]);
+    const [result] = await ingest.accept(project.id, [{ type: 'alert.triggered', data: { service: 'api', title: 'Stale' } } as never]);
     expect(result).toMatchObject({ ok: true, event: { deliveries: [] } });
   });
 

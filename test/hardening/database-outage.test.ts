@@ -69,7 +69,7 @@ describe.runIf(databaseKinds.includes('postgres'))('the database down, stuck or 
       app.request('/v1/events', {
         method: 'POST',
         headers: { authorization: `Bearer ${project.key}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ type: 'alert.triggered', key, data: {} }),
+        body: JSON.stringify({ type: 'alert.triggered', key, data: { service: 'api', title: 'Outage' } }),
       });
     return { db, app, send };
   }

@@ -35,14 +35,20 @@ const hostileValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
  */
 function validBody(op: Operation, ids: Record<string, string>, webhookUrl: string): Record<string, unknown> {
   const bodies: Record<string, Record<string, unknown>> = {
-    'POST /v1/events': { type: 'alert.triggered', subject: 'alert:fuzz', data: { service: 'api' } },
-    'POST /v1/events/batch': { events: [{ type: 'alert.triggered', data: { a: 1 } }, { type: 'deployment.started', data: {} }] },
+    'POST /v1/events': { type: 'alert.triggered', subject: 'alert:fuzz', data: { service: 'api', title: 'Fuzz' } },
+    'POST /v1/events/batch': { events: [{ type: 'alert.triggered', data: { service: 'api', title: 'Fuzz', a: 1 } }, { type: 'deployment.started', data: { service: 'api', version: 'v1', environment: 'prod' } }] },
     'POST /v1/projects': { name: 'Fuzzed project', settings: { a: 1 } },
     'PATCH /v1/projects/{project_id}': { name: 'Renamed', settings: { b: 2 } },
     'POST /v1/projects/{project_id}/api-keys': { name: 'fuzz key' },
     'POST /v1/destinations': { name: 'fuzz dest', kind: 'webhook', webhook_url: webhookUrl, subscriptions: ['alert.*'], condition: 'severity >= high' },
     'PATCH /v1/destinations/{destination_id}': { name: 'renamed', subscriptions: ['*'] },
-    'PUT /v1/event-types/{name}': { description: 'fuzz', template: { text: 'Hello {{ data.name }}' }, sample_data: { name: 'x' } },
+    'PUT /v1/event-types/{name}': {
+      description: 'fuzz',
+      template: { text: 'Hello {{ data.name }}' },
+      sample_data: { name: 'x' },
+      subject_policy: { action: 'thread', reply_broadcast: true },
+      data_schema: { type: 'object', properties: { name: { type: 'string', description: 'a name' } }, required: ['name'] },
+    },
     'POST /v1/event-types/{name}/preview': { data: { name: 'x' }, severity: 'high' },
     'POST /v1/templates/preview': { template: { text: '{{ data.a }}', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '{{ data.a }}' } }] }, data: { a: 1 } },
     'POST /v1/deliveries/retry': { destination_id: ids.destination_id },
@@ -104,7 +110,7 @@ describe.each(databaseKinds)('hostile input on every route, on %s', (kind) => {
     project = await gw.createProject('Fuzz');
     const hook = await gw.call('POST', '/v1/destinations', { key: project.key, body: { name: 'hook', kind: 'webhook', webhook_url: slack.defaultWorkspace.webhookUrl, subscriptions: ['*'] } });
     const connection = await gw.call('POST', '/v1/connections', { key: project.key, body: { bot_token: slack.defaultWorkspace.botToken } });
-    const event = await gw.call('POST', '/v1/events', { key: project.key, body: { type: 'alert.triggered', subject: 'alert:fuzz', data: {} } });
+    const event = await gw.call('POST', '/v1/events', { key: project.key, body: { type: 'alert.triggered', subject: 'alert:fuzz', data: { service: 'api', title: 'Fuzz' } } });
     const keys = await gw.call('GET', `/v1/projects/${project.id}/api-keys`);
     Object.assign(ids, {
       project_id: project.id,

@@ -21,14 +21,14 @@ describe.each(databaseKinds)('masking credentials kept by older versions, on %s'
       const error = `network error: Request cannot be constructed from a URL that includes credentials: ${url}`;
       await db.query(
         `INSERT INTO delivery_attempts (id, project_id, destination_id, attempt, started_at, latency_ms, request, response, outcome, error)
-         VALUES ('att_old', 'prj_old', 'dst_old', 1, now(), 1, '{}', $1, 'retry', $2)`,
-        [JSON.stringify({ error }), error],
+         VALUES ('att_old', 'prj_old', 'dst_old', 1, now(), 1, $3, $1, 'retry', $2)`,
+        [JSON.stringify({ error }), error, JSON.stringify({ url: 'http://usr:pa55word@127.0.0.1:3100/services/T…/B…/…k000', body: { text: 'x' } })],
       );
       const migration = (await loadMigrations()).find((m) => m.name === '007_scrub_webhook_credentials')!;
       await db.exec(migration.sql);
       const dump = JSON.stringify([
         (await db.query('SELECT webhook_url_hint FROM destinations')).rows,
-        (await db.query('SELECT error, response FROM delivery_attempts')).rows,
+        (await db.query('SELECT error, response, request FROM delivery_attempts')).rows,
       ]);
       expect(dump).not.toContain('pa55word');
       expect(dump).not.toContain('EmulatorAlertsWebhook000');

@@ -80,6 +80,43 @@ describe.each(databaseKinds)('templates that cannot stall the gateway, on %s', (
     expect(JSON.stringify(ranges.body.error)).toMatch(/9,000,000 steps/);
   });
 
+  it('refuses the filters that evaluate an expression per item (nested, they are quadratic and uncounted)', async () => {
+    for (const filter of ['find_exp', 'where_exp', 'has_exp', 'find_index_exp', 'reject_exp', 'group_by_exp']) {
+      const res = await gw.call('PUT', '/v1/event-types/filter.exp', {
+        key: project.key,
+        body: { template: { text: `{{ data.l | ${filter}: "a", "data.l | ${filter}: 'b', 'false'" }}` } },
+      });
+      expect(res.status, filter).toBe(422);
+      expect(JSON.stringify(res.body.error), filter).toMatch(/undefined filter/);
+    }
+  });
+
+  it('bounds a whole batch, not only each message: events past the request budget are rejected, the rest accepted', async () => {
+    expect((await gw.call('PUT', '/v1/event-types/loop.batch', { key: project.key, body: { template: { text: DOUBLE_LOOP } } })).status).toBe(200);
+    setDefaultRenderLimits({ timeMs: 600_000 }); // only steps may end it: deterministic on any machine
+    try {
+      // 400 × 400 = 160,000 steps each: under a message's 200,000, and 13 of them over the request's 2,000,000.
+      const events = Array.from({ length: 20 }, () => ({ type: 'loop.batch', data: { l: items(400) } }));
+      const res = await gw.call('POST', '/v1/events/batch', { key: project.key, body: { events } });
+      expect(res.status).toBe(202);
+      const statuses = res.body.results.map((r: { status: string }) => r.status);
+      expect(statuses.slice(0, 12)).toEqual(Array(12).fill('accepted'));
+      expect(statuses.slice(13)).toEqual(Array(7).fill('rejected'));
+      expect(res.body.results[19].error.code).toBe('template_invalid');
+    } finally {
+      setDefaultRenderLimits(DEFAULT_RENDER_LIMITS);
+    }
+  });
+
+  it('never stores text a filter decoded into a NUL or a broken surrogate pair', async () => {
+    const template = { text: '{{ data.x | url_decode }}|{{ "AA==" | base64_decode }}|{{ data.e | split: "" | first }}' };
+    expect((await gw.call('PUT', '/v1/event-types/decode.nul', { key: project.key, body: { template } })).status).toBe(200);
+    const res = await gw.call('POST', '/v1/events', { key: project.key, body: { type: 'decode.nul', data: { x: '%00', e: '🚀' } } });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    const { rows } = await gw.ctx.db.query<{ text: string }>(`SELECT message->>'text' AS text FROM events WHERE id = $1`, [res.body.event.id]);
+    expect(rows[0].text).toBe('\uFFFD|\uFFFD|\uFFFD');
+  });
+
   it('answers 422 at ingest when event data makes a saved template go over the budget, and writes nothing', async () => {
     const saved = await gw.call('PUT', '/v1/event-types/loop.double', { key: project.key, body: { template: { text: DOUBLE_LOOP } } });
     expect(saved.status).toBe(200);

@@ -71,14 +71,22 @@ describe.each(databaseKinds)('text that cannot be stored, on %s', (kind) => {
     const res = await raw(
       'POST',
       '/v1/events/batch',
-      `{"events":[{"type":"alert.triggered","key":"batch-ok-1"},{"type":"alert.triggered","data":{"s":${NUL}}},{"type":"alert.triggered","key":"batch-ok-2","subject":${SURROGATE}}]}`,
+      `{"events":[{"type":"alert.triggered","key":"batch-ok-1","data":{"service":"api","title":"ok"}},{"type":"alert.triggered","data":{"s":${NUL}}},{"type":"alert.triggered","key":"batch-ok-2","subject":${SURROGATE}}]}`,
     );
     expect(res.status).toBe(202);
     expect(res.body.accepted).toBe(1);
     expect(res.body.results.map((r: { status: string }) => r.status)).toEqual(['accepted', 'rejected', 'rejected']);
     expect(res.body.results[1].error.message).toMatch(/\/data\/s/);
-    const replay = await gw.call('POST', '/v1/events', { key: project.key, body: { type: 'alert.triggered', key: 'batch-ok-1' } });
+    const replay = await gw.call('POST', '/v1/events', { key: project.key, body: { type: 'alert.triggered', key: 'batch-ok-1', data: { service: 'api', title: 'ok' } } });
     expect(replay.body.replayed).toBe(true);
+  });
+
+  it('refuses bodies nested deeper than the limit, whatever is inside', async () => {
+    const deep = `${'['.repeat(150)}"a\\u0000b"${']'.repeat(150)}`;
+    const res = await raw('POST', '/v1/events', `{"type":"alert.triggered","data":{"a":${deep}}}`);
+    expect400(res, /nested more than 100 levels/);
+    const batch = await raw('POST', '/v1/events/batch', `{"events":[{"type":"alert.triggered","key":"deep-ok","data":{"service":"api","title":"ok"}},{"type":"alert.triggered","data":{"a":${deep}}}]}`);
+    expect(batch.body.results.map((r: { status: string }) => r.status)).toEqual(['accepted', 'rejected']);
   });
 
   it('refuses __proto__ keys instead of dropping them', async () => {

@@ -25,7 +25,7 @@ import { createLogger } from '../../src/logging/create-logger.ts';
 import { GatewayMetrics } from '../../src/metrics/gateway-metrics.ts';
 import { instrumentTransports } from '../../src/metrics/instrument-transports.ts';
 import { ensureAdminKey } from '../../src/projects/admin-key.ts';
-import { getFreshBotToken } from '../../src/oauth/get-fresh-bot-token.ts';
+import { getFreshBotToken } from '../../src/connections/get-fresh-bot-token.ts';
 import { Keyring } from '../../src/secrets/keyring.ts';
 import { createTestDatabase, type TestDatabase } from './databases.ts';
 

@@ -5,8 +5,8 @@
  * follow Slack's redirect to our callback.
  */
 import type { DatabaseKind } from '../../src/db/database.ts';
-import type { SlackFeature } from '../../src/oauth/slack-features.ts';
-import { FEATURE_NAMES } from '../../src/oauth/slack-features.ts';
+import type { SlackFeature } from '../../src/slack/slack-features.ts';
+import { FEATURE_NAMES } from '../../src/slack/slack-features.ts';
 import type { ControlApp } from '../../emulator/control/emulator-control-client.ts';
 import { startEmulator, type StartedEmulator } from '../helpers/emulator.ts';
 import { createTestGateway, type TestGateway } from '../helpers/gateway.ts';

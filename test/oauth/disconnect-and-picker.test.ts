@@ -5,7 +5,7 @@
  * kept — then reconnecting resumes them. On every database engine.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getFreshBotToken } from '../../src/oauth/get-fresh-bot-token.ts';
+import { getFreshBotToken } from '../../src/connections/get-fresh-bot-token.ts';
 import { databaseKinds } from '../helpers/databases.ts';
 import { createInstallRig, databaseText, emulatorInstallation, installSlack, type InstallRig } from './connect-slack-rig.ts';
 
@@ -170,7 +170,7 @@ describe.each(databaseKinds)('disconnect on %s', (kind) => {
   it('revokes the token at Slack, deletes it, and pauses every destination of the connection', async () => {
     const token = (await emulatorInstallation(rig)).bot_token;
     expect((await authTest(rig, token)).ok).toBe(true);
-    const accepted = await rig.gw.call('POST', '/v1/events', { key: project.key, body: { type: 'alert.triggered', data: { title: 'before' } } });
+    const accepted = await rig.gw.call('POST', '/v1/events', { key: project.key, body: { type: 'alert.triggered', data: { service: 'api', title: 'before' } } });
     expect(accepted.status).toBe(202);
 
     const res = await rig.gw.call('POST', `/v1/connections/${connection.id}/disconnect`, { key: project.key });

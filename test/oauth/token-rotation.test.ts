@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { openPostgresDatabase } from '../../src/db/postgres-database.ts';
-import { getFreshBotToken } from '../../src/oauth/get-fresh-bot-token.ts';
+import { getFreshBotToken } from '../../src/connections/get-fresh-bot-token.ts';
 import { WebApiTransport } from '../../src/slack/web-api-transport.ts';
 import { eventually } from '../delivery/delivery-stack.ts';
 import { databaseKinds } from '../helpers/databases.ts';

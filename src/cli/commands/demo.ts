@@ -1,10 +1,13 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../config.ts';
+import { loadConfig, type Config } from '../../config.ts';
 import { assertDataFolderFree } from '../../db/data-folder-lock.ts';
 import { emulatorSlackAppEnv } from '../../demo/emulator-slack-app.ts';
-import { prepareDemoProject, type EmulatorWorkspace } from '../../demo/prepare-demo-project.ts';
-import { startGateway } from '../../main.ts';
+import { prepareDemoProject, type DemoProject, type EmulatorWorkspace } from '../../demo/prepare-demo-project.ts';
+import { ConfigError } from '../../errors.ts';
+import { describeListenFailure } from '../../listen-http.ts';
+import { startGateway, type Gateway } from '../../main.ts';
 import { keyringFromConfiguration } from '../../secrets/encryption-key-config.ts';
+import { envWithListenFlags, HOST_OPTION, PORT_OPTION, type ListenFlags } from '../listen-flags.ts';
 import { onShutdown } from '../shutdown.ts';
 
 export function registerDemoCommand(program: Command): void {
@@ -12,20 +15,36 @@ export function registerDemoCommand(program: Command): void {
     .command('demo')
     .description('Try Switchboard with no Slack account: the gateway on the embedded database plus the local Slack emulator (what `npm start` runs)')
     .option('--emulator-port <port>', 'port for the local Slack emulator', process.env.SWITCHBOARD_EMULATOR_PORT ?? '3100')
-    .action(async (opts: { emulatorPort: string }) => {
+    .option(...PORT_OPTION)
+    .option(...HOST_OPTION)
+    .action(async (opts: { emulatorPort: string } & ListenFlags) => {
+      const env = envWithListenFlags(process.env, opts);
       // Refuse before the emulator starts: a bad variable, or a server already on the data folder.
-      const preliminary = loadConfig();
+      const preliminary = loadConfig(env);
       keyringFromConfiguration({ configuredKey: preliminary.encryptionKey, embeddedDatabase: !preliminary.databaseUrl });
+      const emulatorPort = Number(opts.emulatorPort);
+      if (!/^\d{1,5}$/.test(opts.emulatorPort) || emulatorPort > 65535) throw new ConfigError('--emulator-port', 'an integer from 0 to 65535', opts.emulatorPort);
       if (!preliminary.databaseUrl) await assertDataFolderFree(preliminary.dataDir, { kind: 'server', url: preliminary.publicUrl });
       const { createEmulator } = await import('../../../emulator/server.ts');
-      const emulator = await createEmulator({}).listen(Number(opts.emulatorPort), '127.0.0.1');
-      const config = loadConfig({
-        ...process.env,
-        SWITCHBOARD_SLACK_API_URL: process.env.SWITCHBOARD_SLACK_API_URL || `${emulator.url}/api/`,
-        SWITCHBOARD_ALLOWED_WEBHOOK_ORIGINS: [process.env.SWITCHBOARD_ALLOWED_WEBHOOK_ORIGINS, emulator.url].filter(Boolean).join(','),
-        ...(await emulatorSlackAppEnv(emulator.url, process.env)),
-      });
-      const gateway = await startGateway(config);
+      const emulator = await createEmulator({})
+        .listen(emulatorPort, '127.0.0.1')
+        .catch((error: unknown) => {
+          throw describeListenFailure(error, { host: '127.0.0.1', port: emulatorPort }, EMULATOR_SETTINGS);
+        });
+      let gateway: Gateway;
+      let config: Config;
+      try {
+        config = loadConfig({
+          ...env,
+          SWITCHBOARD_SLACK_API_URL: env.SWITCHBOARD_SLACK_API_URL || `${emulator.url}/api/`,
+          SWITCHBOARD_ALLOWED_WEBHOOK_ORIGINS: [env.SWITCHBOARD_ALLOWED_WEBHOOK_ORIGINS, emulator.url].filter(Boolean).join(','),
+          ...(await emulatorSlackAppEnv(emulator.url, env)),
+        });
+        gateway = await startGateway(config);
+      } catch (error) {
+        await emulator.close();
+        throw error;
+      }
       onShutdown(async () => {
         await gateway.close();
         await emulator.close();
@@ -35,11 +54,15 @@ export function registerDemoCommand(program: Command): void {
       const list = Array.isArray(workspaces) ? workspaces : workspaces.workspaces ?? [];
       const demo = await prepareDemoProject(gateway.ctx, list[0]);
       const connect = config.slackApp.clientId ? connectSlackHint(gateway.url, demo.apiKey) : '';
-      process.stdout.write(banner(gateway.url, emulator.url, demo.apiKey, demo.destinations, gateway.generatedAdminKey, connect));
+      process.stdout.write(banner(gateway.url, emulator.url, demo, gateway.generatedAdminKey, connect));
     });
 }
 
-function banner(api: string, emulator: string, apiKey: string, destinations: { name: string; where: string }[], adminKey?: string, connectSlack = ''): string {
+/** What a port in use for the emulator tells the user to change. */
+const EMULATOR_SETTINGS = { port: 'SWITCHBOARD_EMULATOR_PORT / --emulator-port', host: 'SWITCHBOARD_HOST / --host' };
+
+function banner(api: string, emulator: string, demo: DemoProject, adminKey?: string, connectSlack = ''): string {
+  const { apiKey, destinations } = demo;
   const curl = [
     `curl -s -X POST ${api}/v1/events \\`,
     `  -H 'Authorization: Bearer ${apiKey}' -H 'Content-Type: application/json' \\`,
@@ -54,10 +77,10 @@ function banner(api: string, emulator: string, apiKey: string, destinations: { n
   API            ${api}/v1
   API reference  ${api}/docs
   Emulator page  ${emulator}/        (watch messages arrive here)
-  Demo API key   ${apiKey}
+  Demo API key   ${apiKey}${demo.sameKey ? '   (the same as last time)' : ''}
 ${adminKey ? `  Admin key      ${adminKey}   (shown once: store it)\n` : ''}
-  Destinations of the demo project:
-${destinations.map((d) => `    • ${d.name}: ${d.where}`).join('\n')}
+  Destinations of the demo project (your changes to them are kept across restarts):
+${destinations.length ? destinations.map((d) => `    • ${d.name}: ${d.where}`).join('\n') : '    (none left: create one with POST /v1/destinations)'}
 
   Send an event:
 

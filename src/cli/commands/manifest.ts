@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 import { loadConfig } from '../../config.ts';
 import { ConfigError } from '../../errors.ts';
 import { buildManifest, manifestWarnings } from '../../oauth/build-manifest.ts';
-import { FEATURE_NAMES } from '../../oauth/slack-features.ts';
+import { FEATURE_NAMES } from '../../slack/slack-features.ts';
 
 interface ManifestCliOptions {
   format: string;

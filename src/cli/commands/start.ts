@@ -3,14 +3,17 @@ import { loadConfig } from '../../config.ts';
 import { migrate } from '../../db/migrate.ts';
 import { openDatabase } from '../../db/open-database.ts';
 import { startGateway } from '../../main.ts';
+import { envWithListenFlags, HOST_OPTION, PORT_OPTION, type ListenFlags } from '../listen-flags.ts';
 import { onShutdown } from '../shutdown.ts';
 
 export function registerStartCommands(program: Command): void {
   program
     .command('start')
     .description('Run the gateway (configuration from environment variables: see the README)')
-    .action(async () => {
-      const gateway = await startGateway(loadConfig());
+    .option(...PORT_OPTION)
+    .option(...HOST_OPTION)
+    .action(async (flags: ListenFlags) => {
+      const gateway = await startGateway(loadConfig(envWithListenFlags(process.env, flags)));
       if (gateway.generatedAdminKey) {
         process.stdout.write(`\nAdmin key (shown once, store it now): ${gateway.generatedAdminKey}\n\n`);
       }

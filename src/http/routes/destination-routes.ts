@@ -6,6 +6,8 @@ import * as destinations from '../../destinations/destination-store.ts';
 import { sendTestMessage } from '../../destinations/send-test-message.ts';
 import { bearerSecurity, createRouter, scopedProject } from '../router.ts';
 import { DestinationSchema, DisplayName, errorResponses, ResumeResultSchema, TestMessageResultSchema } from '../schemas.ts';
+import type { SubjectPolicy } from '../../event-types/event-type-definition.ts';
+import { subjectPolicyForApi } from '../../event-types/subject-policy.ts';
 
 const Params = z.object({ destination_id: z.string().openapi({ param: { name: 'destination_id', in: 'path' } }) });
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
@@ -31,11 +33,27 @@ const DestinationInput = z
         example: { 'challenge.progress': { action: 'thread' } },
       }),
     ephemeral_user_id: z.string().nullable().optional().openapi({ description: 'channel: post ephemerally, visible only to this user (U…)' }),
+    allow_unknown: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'Accept subscriptions and subject_policies naming event types not defined yet (answered with warnings); otherwise they are refused with the nearest real type named' }),
   })
   .strict()
   .openapi('DestinationInput');
 
 const DestinationPatch = DestinationInput.partial().omit({ kind: true }).strict().openapi('DestinationPatch');
+
+const DestinationWarningSchema = z
+  .object({ code: z.enum(['unknown_event_type']), field: z.string(), message: z.string(), suggestion: z.string().optional() })
+  .openapi('DestinationWarning');
+const SavedDestinationSchema = DestinationSchema.extend({
+  warnings: z.array(DestinationWarningSchema).optional().openapi({ description: 'With allow_unknown: the event types named that do not exist yet' }),
+}).openapi('SavedDestination');
+
+/** A destination as the API shows it (subject policies with the snake_case fields they are given with). */
+function forApi<T extends { subject_policies: Record<string, SubjectPolicy> }>(d: T): T {
+  return { ...d, subject_policies: Object.fromEntries(Object.entries(d.subject_policies ?? {}).map(([type, p]) => [type, subjectPolicyForApi(p)])) };
+}
 
 export function destinationRoutes(ctx: AppContext) {
   const r = createRouter();
@@ -44,31 +62,31 @@ export function destinationRoutes(ctx: AppContext) {
   r.openapi(
     createRoute({ method: 'post', path: '/v1/destinations', tags, security: bearerSecurity, summary: 'Create a destination',
       request: { body: { content: { 'application/json': { schema: DestinationInput } }, required: true } },
-      responses: { 201: json(DestinationSchema, 'Created'), ...errorResponses } }),
-    async (c) => c.json(await destinations.createDestination(ctx.db, await scopedProject(ctx, c), c.req.valid('json'), rules), 201),
+      responses: { 201: json(SavedDestinationSchema, 'Created'), ...errorResponses } }),
+    async (c) => c.json(forApi(await destinations.createDestination(ctx.db, await scopedProject(ctx, c), c.req.valid('json'), rules)), 201),
   );
 
   r.openapi(
     createRoute({ method: 'get', path: '/v1/destinations', tags, security: bearerSecurity, summary: 'List destinations',
       responses: { 200: json(z.object({ destinations: z.array(DestinationSchema) }), 'Destinations'), ...errorResponses } }),
-    async (c) => c.json({ destinations: await destinations.listDestinations(ctx.db, await scopedProject(ctx, c)) }, 200),
+    async (c) => c.json({ destinations: (await destinations.listDestinations(ctx.db, await scopedProject(ctx, c))).map(forApi) }, 200),
   );
 
   r.openapi(
     createRoute({ method: 'get', path: '/v1/destinations/{destination_id}', tags, security: bearerSecurity, summary: 'Get a destination',
       request: { params: Params }, responses: { 200: json(DestinationSchema, 'The destination'), ...errorResponses } }),
-    async (c) => c.json(await destinations.getDestination(ctx.db, await scopedProject(ctx, c), c.req.valid('param').destination_id), 200),
+    async (c) => c.json(forApi(await destinations.getDestination(ctx.db, await scopedProject(ctx, c), c.req.valid('param').destination_id)), 200),
   );
 
   r.openapi(
     createRoute({ method: 'patch', path: '/v1/destinations/{destination_id}', tags, security: bearerSecurity,
       summary: 'Change a destination (a new address clears needs_attention)',
       request: { params: Params, body: { content: { 'application/json': { schema: DestinationPatch } }, required: true } },
-      responses: { 200: json(DestinationSchema, 'The updated destination'), ...errorResponses } }),
+      responses: { 200: json(SavedDestinationSchema, 'The updated destination'), ...errorResponses } }),
     async (c) => {
       const updated = await destinations.updateDestination(ctx.db, await scopedProject(ctx, c), c.req.valid('param').destination_id, c.req.valid('json'), rules);
       if (updated.status === 'active') ctx.onDeliveriesChanged?.(); // a fixed destination's held queue resumes at once
-      return c.json(updated, 200);
+      return c.json(forApi(updated), 200);
     },
   );
 
@@ -80,7 +98,7 @@ export function destinationRoutes(ctx: AppContext) {
       async (c) => {
         const updated = await destinations.updateDestination(ctx.db, await scopedProject(ctx, c), c.req.valid('param').destination_id, { enabled: action === 'enable' }, rules);
         if (updated.status === 'active') ctx.onDeliveriesChanged?.();
-        return c.json(updated, 200);
+        return c.json(forApi(updated), 200);
       },
     );
   }
@@ -96,7 +114,7 @@ export function destinationRoutes(ctx: AppContext) {
     async (c) => {
       const result = await resumeDestination(ctx.db, await scopedProject(ctx, c), c.req.valid('param').destination_id);
       if (result.resumed > 0 || result.hold_lifted) ctx.onDeliveriesChanged?.();
-      return c.json(result, 200);
+      return c.json({ ...result, destination: forApi(result.destination) }, 200);
     },
   );
 
@@ -109,8 +127,7 @@ export function destinationRoutes(ctx: AppContext) {
         'a successful test clears needs_attention so held messages go out. The attempt is recorded in the audit log.',
       request: { params: Params }, responses: { 200: json(TestMessageResultSchema, 'The outcome (ok: false when Slack refused)'), ...errorResponses } }),
     async (c) => {
-      const deps = { db: ctx.db, keyring: ctx.keyring, transports: ctx.transports, now: () => ctx.clock.now(), onDeliveriesChanged: ctx.onDeliveriesChanged };
-      return c.json(await sendTestMessage(deps, await scopedProject(ctx, c), c.req.valid('param').destination_id), 200);
+      return c.json(await sendTestMessage(ctx, await scopedProject(ctx, c), c.req.valid('param').destination_id), 200);
     },
   );
 

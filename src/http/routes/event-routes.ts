@@ -6,7 +6,7 @@ import { getEvent, listEvents } from '../../events/event-queries.ts';
 import { EventBatchSchema, EventInputSchema, MAX_BATCH_EVENTS, type EventInput } from '../../ingest/event-input.ts';
 import { SwitchboardError } from '../../errors.ts';
 import { bearerSecurity, createRouter, describeIssues, scopedProject } from '../router.ts';
-import { AcceptedEventSchema, ErrorSchema, errorResponses, EventSchema, EventWithDeliveriesSchema } from '../schemas.ts';
+import { AcceptedEventSchema, DataWarningSchema, ErrorSchema, errorResponses, EventSchema, EventWithDeliveriesSchema } from '../schemas.ts';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 const tags = ['Events'];
@@ -20,6 +20,7 @@ const BatchResultSchema = z
         index: z.number(),
         status: z.enum(['accepted', 'replayed', 'rejected']),
         event: EventWithDeliveriesSchema.optional(),
+        warnings: z.array(DataWarningSchema).optional(),
         error: ErrorSchema.shape.error.optional(),
       }),
     ),
@@ -38,7 +39,7 @@ export function eventRoutes(ctx: AppContext) {
         202: json(AcceptedEventSchema, 'Accepted (or replayed: see `replayed`)'),
         ...errorResponses,
         413: json(ErrorSchema, 'Body too large'),
-        422: json(ErrorSchema, 'Unknown event type or template problem'),
+        422: json(ErrorSchema, "Unknown event type, data that does not match the type's data schema (`data_invalid`, naming each field), or a template problem"),
       } }),
     async (c) => {
       const projectId = await scopedProject(ctx, c);
@@ -46,7 +47,7 @@ export function eventRoutes(ctx: AppContext) {
       if (!result.ok) throw new SwitchboardError(result.error.code, result.error.message, result.error.details);
       if (result.replayed) c.header('Idempotent-Replayed', 'true');
       else ctx.metrics?.eventsAccepted('single', 1);
-      return c.json({ replayed: result.replayed, event: result.event }, 202);
+      return c.json({ replayed: result.replayed, event: result.event, ...(result.warnings ? { warnings: result.warnings } : {}) }, 202);
     },
   );
 
@@ -78,7 +79,9 @@ export function eventRoutes(ctx: AppContext) {
       const accepted = await ctx.ingest.accept(projectId, valid.map((v) => v.input), ctx.clock.now());
       accepted.forEach((res, i) => {
         const index = valid[i].index;
-        results[index] = res.ok ? { index, status: res.replayed ? 'replayed' : 'accepted', event: res.event } : { index, status: 'rejected', error: res.error };
+        results[index] = res.ok
+          ? { index, status: res.replayed ? 'replayed' : 'accepted', event: res.event, ...(res.warnings ? { warnings: res.warnings } : {}) }
+          : { index, status: 'rejected', error: res.error };
       });
       const rejected = results.filter((x) => x.status === 'rejected').length;
       ctx.metrics?.eventsAccepted('batch', results.filter((x) => x.status === 'accepted').length);

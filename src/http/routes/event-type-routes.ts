@@ -7,7 +7,9 @@ import { sharedRenderPool } from '../../templates/render-pool.ts';
 import type { MessageTemplate } from '../../templates/message-template.ts';
 import { isSeverity } from '../../event-types/severity.ts';
 import { bearerSecurity, createRouter, scopedProject } from '../router.ts';
-import { errorResponses, EventTypeSchema, MessageSchema } from '../schemas.ts';
+import { DataSchemaSchema, errorResponses, EventTypeSchema, MessageSchema, SubjectPolicySchema } from '../schemas.ts';
+import { sampleFromSchema } from '../../event-types/data-schema.ts';
+import { subjectPolicyForApi } from '../../event-types/subject-policy.ts';
 
 const Params = z.object({ name: z.string().openapi({ param: { name: 'name', in: 'path' }, example: 'approval.created' }) });
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
@@ -21,6 +23,11 @@ const EventTypeInput = z
     ttl_seconds: z.number().int().nullable().optional(),
     template: TemplateSchema.optional(),
     sample_data: z.record(z.string(), z.unknown()).optional(),
+    subject_policy: SubjectPolicySchema.nullable().optional(),
+    data_schema: DataSchemaSchema
+      .nullable()
+      .optional()
+      .openapi({ description: "The data contract, checked at ingest; null or absent: the built-in's for an override, none for a custom type" }),
   })
   .strict()
   .openapi('EventTypeInput');
@@ -41,6 +48,9 @@ function preview(template: MessageTemplate, type: string, input: z.infer<typeof 
   });
 }
 
+/** An event type as the API shows it (subject policies with the snake_case fields they are given with). */
+const forApi = (t: eventTypes.EventType) => ({ ...t, subject_policy: subjectPolicyForApi(t.subject_policy) });
+
 async function projectName(ctx: AppContext, projectId: string): Promise<string> {
   const { rows } = await ctx.db.query<{ name: string }>('SELECT name FROM projects WHERE id = $1', [projectId]);
   return rows[0]?.name ?? '';
@@ -52,21 +62,21 @@ export function eventTypeRoutes(ctx: AppContext) {
   r.openapi(
     createRoute({ method: 'get', path: '/v1/event-types', tags, security: bearerSecurity, summary: 'List the event types this project can send',
       responses: { 200: json(z.object({ event_types: z.array(EventTypeSchema) }), 'Event types'), ...errorResponses } }),
-    async (c) => c.json({ event_types: await eventTypes.listEventTypes(ctx.db, await scopedProject(ctx, c)) }, 200),
+    async (c) => c.json({ event_types: (await eventTypes.listEventTypes(ctx.db, await scopedProject(ctx, c))).map(forApi) }, 200),
   );
 
   r.openapi(
     createRoute({ method: 'get', path: '/v1/event-types/{name}', tags, security: bearerSecurity, summary: 'Get an event type',
       request: { params: Params }, responses: { 200: json(EventTypeSchema, 'The event type'), ...errorResponses } }),
-    async (c) => c.json(await eventTypes.getEventType(ctx.db, await scopedProject(ctx, c), c.req.valid('param').name), 200),
+    async (c) => c.json(forApi(await eventTypes.getEventType(ctx.db, await scopedProject(ctx, c), c.req.valid('param').name)), 200),
   );
 
   r.openapi(
     createRoute({ method: 'put', path: '/v1/event-types/{name}', tags, security: bearerSecurity,
       summary: 'Create a custom event type, or override a built-in one (e.g. its template)',
       request: { params: Params, body: { content: { 'application/json': { schema: EventTypeInput } }, required: true } },
-      responses: { 200: json(EventTypeSchema, 'Saved'), ...errorResponses, 422: json(z.object({ error: z.unknown() }), 'Invalid template') } }),
-    async (c) => c.json(await eventTypes.putEventType(ctx.db, await scopedProject(ctx, c), c.req.valid('param').name, c.req.valid('json')), 200),
+      responses: { 200: json(EventTypeSchema, 'Saved'), ...errorResponses, 422: json(z.object({ error: z.unknown() }), 'Invalid template, or sample_data that does not match data_schema') } }),
+    async (c) => c.json(forApi(await eventTypes.putEventType(ctx.db, await scopedProject(ctx, c), c.req.valid('param').name, c.req.valid('json'))), 200),
   );
 
   r.openapi(
@@ -88,7 +98,9 @@ export function eventTypeRoutes(ctx: AppContext) {
       const projectId = await scopedProject(ctx, c);
       const type = await eventTypes.getEventType(ctx.db, projectId, c.req.valid('param').name);
       const input = c.req.valid('json') ?? {};
-      return c.json(await preview(type.template, type.name, input, input.data ?? type.sample_data, await projectName(ctx, projectId)), 200);
+      // Without data: the type's sample, or one made from its data schema.
+      const sample = Object.keys(type.sample_data).length || !type.data_schema ? type.sample_data : (sampleFromSchema(type.data_schema) as Record<string, unknown>);
+      return c.json(await preview(type.template, type.name, input, input.data ?? sample, await projectName(ctx, projectId)), 200);
     },
   );
 

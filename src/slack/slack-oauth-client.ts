@@ -6,8 +6,8 @@
  */
 import { z } from 'zod';
 import { SwitchboardError } from '../errors.ts';
-import { createWebClient } from '../slack/create-web-client.ts';
-import { OAUTH_TIMEOUT_MS, type SlackAppCredentials } from './oauth-deps.ts';
+import { createWebClient } from './create-web-client.ts';
+import { OAUTH_TIMEOUT_MS, type SlackAppCredentials } from './slack-app.ts';
 
 /** Slack said no (`error` is Slack's code), or could not be asked (`transient`). */
 export class SlackOAuthError extends SwitchboardError {

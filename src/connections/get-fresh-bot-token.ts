@@ -8,17 +8,29 @@
  * refresh that could not reach Slack leaves everything as it was and, while the current token has
  * not expired yet, returns it.
  *
- * Every sender should call this instead of decrypting bot_token_sealed itself; for tokens that do
- * not expire it costs one indexed read.
+ * Every Slack call for a connection goes through here (or call-slack-as-connection.ts) instead of
+ * decrypting bot_token_sealed itself; for tokens that do not expire it costs one indexed read.
  */
+import type { Clock } from '../clock.ts';
 import { SwitchboardError, NotFoundError } from '../errors.ts';
-import type { Queryable } from '../db/database.ts';
-import { markConnectionNeedsAttention, ConnectionPauseReason } from '../connections/connection-status.ts';
+import type { Database, Queryable } from '../db/database.ts';
+import type { Logger } from '../logging/create-logger.ts';
+import type { Keyring } from '../secrets/keyring.ts';
+import { requireSlackApp, slackAppConfigured, type SlackAppSettings } from '../slack/slack-app.ts';
+import { BROKEN_DESTINATION_HINTS } from '../slack/slack-error-hints.ts';
+import { refreshBotToken, SlackOAuthError } from '../slack/slack-oauth-client.ts';
+import type { SendOutcome } from '../slack/slack-transport.ts';
+import { markConnectionNeedsAttention, ConnectionPauseReason } from './connection-status.ts';
 import { lockInstallation, shareTokensWithInstallation, tokenTimes, type InstallationKey } from './installation-tokens.ts';
-import { requireSlackApp, slackAppConfigured, type OAuthDeps } from './oauth-deps.ts';
-import { refreshBotToken, SlackOAuthError } from './slack-oauth-client.ts';
 
-export type TokenDeps = Pick<OAuthDeps, 'db' | 'keyring' | 'clock' | 'logger'> & { config: Pick<OAuthDeps['config'], 'slackApiUrl' | 'slackApp'> };
+/** What a Slack call for a connection needs from the running gateway; AppContext has all of it. */
+export interface TokenDeps {
+  db: Database;
+  keyring: Keyring;
+  clock: Clock;
+  logger: Logger;
+  config: { slackApiUrl: string; slackApp: SlackAppSettings };
+}
 
 export const REFRESH_FAILED_HINT = 'Slack refused to renew the bot token (the app may have been removed from the workspace). Reconnect Slack to resume.';
 
@@ -111,4 +123,21 @@ export async function getFreshBotToken(deps: TokenDeps, connectionId: string): P
   throw new SwitchboardError('slack_unreachable', `The bot token of connection ${connectionId} expired and Slack could not be reached to renew it: ${result.unreachable.message}`, {
     connection_id: connectionId,
   });
+}
+
+/**
+ * What a send records when it got no token (or webhook URL) to send with: Slack could not be
+ * reached to renew the token → try again; a secret the keys cannot open, a renewal Slack refused
+ * (getFreshBotToken has paused the connection already) or no token at all → the destination needs
+ * a person.
+ */
+export function tokenFailureOutcome(error: unknown): Exclude<SendOutcome, { kind: 'sent' }> {
+  const code = (error as { code?: string }).code;
+  if (code === 'slack_unreachable') return { kind: 'retry', error: 'could not reach Slack to renew the bot token' };
+  const reason = code === 'secret_undecryptable' ? 'secret_undecryptable' : code === 'token_refresh_failed' ? 'token_expired' : 'not_authed';
+  const hint =
+    reason === 'secret_undecryptable'
+      ? 'The stored secret cannot be decrypted with the configured keys: check SWITCHBOARD_ENCRYPTION_KEY.'
+      : BROKEN_DESTINATION_HINTS[reason];
+  return { kind: 'destination_broken', error: reason, hint, scope: 'destination' };
 }
