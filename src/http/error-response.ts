@@ -13,7 +13,8 @@ import { SwitchboardError } from '../errors.ts';
 /** Seconds a client is asked to wait before retrying after a 503 (the database or a dependency is down). */
 export const RETRY_AFTER_SECONDS = 5;
 
-const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
+/** Every error code the API answers with, and its status (the OpenAPI examples are checked against it). */
+export const STATUS_BY_CODE: Readonly<Record<string, ContentfulStatusCode>> = {
   validation_failed: 400,
   invalid_json: 400,
   condition_invalid: 400,

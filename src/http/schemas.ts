@@ -33,19 +33,53 @@ export const ErrorSchema = z
   })
   .openapi('Error');
 
+/** One error answer as the server sends it: the example a reader (or "Try it out") sees. */
+export interface ErrorExample {
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+/**
+ * A documented error response with an example body per code it can carry (see the code table in
+ * src/http/error-response.ts): one code as `example`, several as named `examples`.
+ */
+export function errorResponse(description: string, first: ErrorExample, ...more: ErrorExample[]) {
+  const all = [first, ...more];
+  const media =
+    all.length === 1
+      ? { schema: ErrorSchema, example: { error: first } }
+      : { schema: ErrorSchema, examples: Object.fromEntries(all.map((e) => [e.code, { summary: e.code, value: { error: e } }])) };
+  return { description, content: { 'application/json': media } };
+}
+
 export const errorResponses = {
-  400: { description: 'The request is malformed or breaks a rule', content: { 'application/json': { schema: ErrorSchema } } },
-  401: { description: 'Missing, unknown or revoked API key', content: { 'application/json': { schema: ErrorSchema } } },
-  404: { description: 'Not found (or belongs to another project)', content: { 'application/json': { schema: ErrorSchema } } },
+  400: errorResponse(
+    'The request is malformed or breaks a rule',
+    { code: 'validation_failed', message: 'name: must be at most 200 characters', details: { field: 'name' } },
+    { code: 'invalid_json', message: 'The request body is not valid JSON: check quoting and commas' },
+  ),
+  401: errorResponse('Missing, unknown or revoked API key', { code: 'unauthorized', message: 'Missing or invalid API key: send Authorization: Bearer <key>' }),
+  404: errorResponse('Not found (or belongs to another project)', { code: 'not_found', message: 'No such resource in this project' }),
+  503: {
+    ...errorResponse('The database is unavailable or did not answer in time; nothing was changed. Retry after Retry-After seconds', {
+      code: 'database_unavailable',
+      message: 'The database is unavailable or did not answer in time; nothing was changed. Retry in 5 seconds (see Retry-After)',
+    }),
+    headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', example: 5 } } },
+  },
 } as const;
+
+/** A timestamp the API returns: ISO 8601, documented as date-time. */
+export const timestamp = () => z.string().openapi({ format: 'date-time' });
 
 export const ProjectSchema = z
   .object({
     id: z.string().openapi({ example: 'prj_01jf3z8n5q0000000000000000' }),
     name: z.string(),
     settings: z.record(z.string(), z.unknown()),
-    created_at: z.string(),
-    updated_at: z.string(),
+    created_at: timestamp(),
+    updated_at: timestamp(),
   })
   .openapi('Project');
 
@@ -55,9 +89,9 @@ export const ApiKeySchema = z
     project_id: z.string(),
     name: z.string(),
     key_hint: z.string().openapi({ example: 'sb_live_…7qxz' }),
-    created_at: z.string(),
-    last_used_at: z.string().nullable(),
-    revoked_at: z.string().nullable(),
+    created_at: timestamp(),
+    last_used_at: timestamp().nullable(),
+    revoked_at: timestamp().nullable(),
   })
   .openapi('ApiKey');
 
@@ -78,12 +112,12 @@ export const ConnectionSchema = z
     app_id: z.string().nullable(),
     scopes: z.array(z.string()),
     bot_token_hint: z.string().nullable().openapi({ example: 'xoxb-…a1b2', description: 'The token itself is never returned.' }),
-    token_expires_at: z.string().nullable(),
+    token_expires_at: timestamp().nullable(),
     status,
     status_reason: z.string().nullable(),
     status_hint: z.string().nullable(),
-    created_at: z.string(),
-    updated_at: z.string(),
+    created_at: timestamp(),
+    updated_at: timestamp(),
   })
   .openapi('Connection');
 
@@ -109,15 +143,15 @@ export const DestinationSchema = z
     waiting_on_outage: z
       .object({
         key: z.string().openapi({ example: 'team:T0123ABCD', description: 'team:<workspace> (Web API), hook:<workspace> (incoming webhooks), or hook:<host>' }),
-        since: z.string().openapi({ description: 'When the outage began (the first failure with no success since)' }),
+        since: timestamp().openapi({ description: 'When the outage began (the first failure with no success since)' }),
         failures: z.number().openapi({ description: 'Failed sends there since it began' }),
         last_error: z.string().nullable(),
-        next_probe_at: z.string().openapi({ description: 'When one waiting message is tried next; the first that gets through resumes every line waiting on it' }),
+        next_probe_at: timestamp().openapi({ description: 'When one waiting message is tried next; the first that gets through resumes every line waiting on it' }),
       })
       .nullable()
       .openapi({ description: 'The Slack outage the head of this destination’s line is waiting out, if any (see docs/deliveries.md)' }),
-    created_at: z.string(),
-    updated_at: z.string(),
+    created_at: timestamp(),
+    updated_at: timestamp(),
   })
   .openapi('Destination');
 
@@ -178,8 +212,8 @@ export const DeliverySummarySchema = z
     status: z.string().openapi({ description: 'pending, sending, sent, failed, dead, expired, cancelled, or held while the destination needs attention' }),
     attempts: z.number(),
     last_error: z.string().nullable(),
-    run_at: z.string(),
-    sent_at: z.string().nullable(),
+    run_at: timestamp(),
+    sent_at: timestamp().nullable(),
   })
   .openapi('DeliverySummary');
 
@@ -190,10 +224,10 @@ const eventFields = {
   subject: z.string().nullable(),
   severity: z.string(),
   data: z.record(z.string(), z.unknown()),
-  occurred_at: z.string(),
-  accepted_at: z.string(),
-  deliver_at: z.string().nullable(),
-  expires_at: z.string().nullable(),
+  occurred_at: timestamp(),
+  accepted_at: timestamp(),
+  deliver_at: timestamp().nullable(),
+  expires_at: timestamp().nullable(),
 };
 
 export const EventSchema = z.object(eventFields).openapi('Event');
@@ -235,10 +269,10 @@ const deliveryFields = {
   attempts: z.number().openapi({ description: 'Attempts made so far; a 429 or a hold does not count' }),
   last_error: z.string().nullable(),
   hint: z.string().nullable().openapi({ description: 'What a person can do about it, when someone has to act' }),
-  created_at: z.string().openapi({ description: 'When the event was accepted' }),
-  run_at: z.string().openapi({ description: 'Not sent before this time (the next retry, or the scheduled time)' }),
-  expires_at: z.string().nullable(),
-  sent_at: z.string().nullable(),
+  created_at: timestamp().openapi({ description: 'When the event was accepted' }),
+  run_at: timestamp().openapi({ description: 'Not sent before this time (the next retry, or the scheduled time)' }),
+  expires_at: timestamp().nullable(),
+  sent_at: timestamp().nullable(),
   slack_channel: z.string().nullable(),
   slack_ts: z.string().nullable().openapi({ description: 'The message ts (Web API destinations; webhooks return none)' }),
 };
@@ -250,7 +284,7 @@ export const DeliveryAttemptSchema = z
     id: z.string(),
     attempt: z.number(),
     worker: z.string().nullable(),
-    started_at: z.string(),
+    started_at: timestamp(),
     latency_ms: z.number(),
     request: z.unknown().openapi({ description: 'What was sent, secrets masked' }),
     http_status: z.number().nullable(),
@@ -312,7 +346,7 @@ export const TestMessageResultSchema = z
 export const InstallLinkSchema = z
   .object({
     url: z.string().openapi({ description: "Slack's authorize page for this project: send the person who approves the install there. Works once, for 10 minutes." }),
-    expires_at: z.string(),
+    expires_at: timestamp(),
     scopes: z.array(z.string()).openapi({ description: 'Bot scopes asked for (chat:write plus those of the enabled features)' }),
     redirect_uri: z.string().openapi({ description: 'Where Slack sends the installer back; must be a Redirect URL of the Slack app' }),
   })

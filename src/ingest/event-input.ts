@@ -28,7 +28,12 @@ export const EventInputSchema = z
         example: { key: 'deploy-42', action: 'Deploy api v1.4.2 to production', requester: 'Alice' },
         description: "The event's data: the fields its type's data schema declares (GET /v1/event-types/{name}); a missing or mistyped field is refused with 422 data_invalid",
       }),
-    key: z.string().min(1).max(255).optional().openapi({ description: 'Idempotency key: the same key again returns the first result and creates nothing new.' }),
+    key: z
+      .string()
+      .min(1)
+      .max(255)
+      .optional()
+      .openapi({ description: 'Idempotency key: the same key again returns the first result and creates nothing new. Use a new one per distinct event (e.g. deploy-42-approved); there is no default.' }),
     subject: z.string().min(1).max(255).optional().openapi({ description: 'What the event is about, e.g. approval:deploy-42', example: 'approval:deploy-42' }),
     severity: z.enum(SEVERITIES).optional(),
     occurred_at: isoDateTime.optional(),
@@ -43,7 +48,15 @@ export const EventInputSchema = z
       .openapi({ description: "Seconds the message stays worth sending; null: never expires. Default: the event type's." }),
   })
   .strict()
-  .openapi('EventInput');
+  // The whole-body example leaves out `key`: a fixed idempotency key in /docs "Try it out" would
+  // make every click after the first a replay of it.
+  .openapi('EventInput', {
+    example: {
+      type: 'approval.created',
+      data: { key: 'deploy-42', action: 'Deploy api v1.4.2 to production', requester: 'Alice' },
+      subject: 'approval:deploy-42',
+    },
+  });
 
 export type EventInput = z.infer<typeof EventInputSchema>;
 

@@ -7,15 +7,29 @@ import type { AppContext } from '../../app-context.ts';
 import { ChannelPicker, MAX_PAGE_SIZE } from '../../connections/channel-picker.ts';
 import { findSlackUserByEmail } from '../../connections/find-slack-user.ts';
 import { bearerSecurity, createRouter, scopedProject } from '../router.ts';
-import { ChannelPageSchema, errorResponses, ErrorSchema, SlackUserSchema } from '../schemas.ts';
+import { ChannelPageSchema, errorResponse, errorResponses, SlackUserSchema } from '../schemas.ts';
 
 const Params = z.object({ connection_id: z.string().openapi({ param: { name: 'connection_id', in: 'path' } }) });
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 const tags = ['Connections'];
 const slackErrors = {
-  409: json(ErrorSchema, 'The connection is disconnected, its token is no longer accepted, or the install lacks a permission'),
-  429: json(ErrorSchema, 'Slack is rate-limiting the workspace; details.retry_after says when to try again'),
-  502: json(ErrorSchema, 'Slack could not be reached or answered an error'),
+  409: errorResponse(
+    'The connection is disconnected, its token is no longer accepted, or the install lacks a permission',
+    { code: 'connection_disconnected', message: 'Connection con_01jf3z8n5q0000000000000000 is disconnected: reconnect Slack to pick channels', details: { connection_id: 'con_01jf3z8n5q0000000000000000' } },
+    { code: 'token_refresh_failed', message: 'The bot token expired and Slack refused to renew it: reconnect Slack' },
+    { code: 'slack_connection_broken', message: "Slack no longer accepts this connection's token (token_revoked): reconnect Slack", details: { slack_error: 'token_revoked' } },
+    { code: 'slack_scope_missing', message: 'The Slack install lacks the channels:read permission: reinstall the app with it', details: { needed: 'channels:read' } },
+  ),
+  429: errorResponse('Slack is rate-limiting the workspace; details.retry_after says when to try again', {
+    code: 'slack_rate_limited',
+    message: "Slack is rate-limiting this workspace's requests: try again in 30 s",
+    details: { retry_after: 30 },
+  }),
+  502: errorResponse(
+    'Slack could not be reached or answered an error',
+    { code: 'slack_unreachable', message: 'Could not reach Slack: connect ETIMEDOUT' },
+    { code: 'slack_error', message: 'Slack answered internal_error', details: { slack_error: 'internal_error' } },
+  ),
 };
 
 export function connectionChannelRoutes(ctx: AppContext) {

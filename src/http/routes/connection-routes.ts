@@ -3,7 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { AppContext } from '../../app-context.ts';
 import * as connections from '../../connections/connection-store.ts';
 import { bearerSecurity, createRouter, scopedProject } from '../router.ts';
-import { ConnectionSchema, errorResponses } from '../schemas.ts';
+import { ConnectionSchema, errorResponse, errorResponses } from '../schemas.ts';
 
 const Params = z.object({ connection_id: z.string().openapi({ param: { name: 'connection_id', in: 'path' } }) });
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
@@ -16,7 +16,7 @@ export function connectionRoutes(ctx: AppContext) {
     createRoute({ method: 'post', path: '/v1/connections', tags, security: bearerSecurity,
       summary: 'Connect a Slack workspace by pasting a bot token (checked with auth.test, stored encrypted)',
       request: { body: { content: { 'application/json': { schema: z.object({ bot_token: z.string().min(1).max(500) }).strict().openapi('ConnectionInput') } }, required: true } },
-      responses: { 201: json(ConnectionSchema, 'Connected'), ...errorResponses, 422: json(z.object({ error: z.unknown() }), 'Slack rejected the token') } }),
+      responses: { 201: json(ConnectionSchema, 'Connected'), ...errorResponses, 422: errorResponse('Slack rejected the token', { code: 'slack_token_rejected', message: "Slack rejected the bot token (invalid_auth): paste the current Bot User OAuth Token from the app's OAuth & Permissions page", details: { slack_error: 'invalid_auth' } }) } }),
     async (c) => {
       const projectId = await scopedProject(ctx, c);
       const connection = await connections.createConnectionFromToken(ctx.db, ctx.keyring, projectId, c.req.valid('json').bot_token, ctx.config.slackApiUrl);
@@ -40,7 +40,7 @@ export function connectionRoutes(ctx: AppContext) {
 
   r.openapi(
     createRoute({ method: 'delete', path: '/v1/connections/{connection_id}', tags, security: bearerSecurity, summary: 'Delete a connection no destination uses',
-      request: { params: Params }, responses: { 204: { description: 'Deleted' }, ...errorResponses, 409: json(z.object({ error: z.unknown() }), 'Still used by destinations') } }),
+      request: { params: Params }, responses: { 204: { description: 'Deleted' }, ...errorResponses, 409: errorResponse('Still used by destinations', { code: 'conflict', message: 'Connection con_01jf3z8n5q0000000000000000 is used by 2 destination(s): delete or move them first', details: { destinations: 2 } }) } }),
     async (c) => {
       await connections.deleteConnection(ctx.db, await scopedProject(ctx, c), c.req.valid('param').connection_id);
       return c.body(null, 204);

@@ -9,7 +9,7 @@ import { DELIVERY_STATUSES, RETRYABLE_STATUSES, type DeliveryStatus } from '../.
 import { retryDeliveries, retryDelivery } from '../../deliveries/retry-deliveries.ts';
 import { ValidationError } from '../../errors.ts';
 import { bearerSecurity, createRouter, scopedProject } from '../router.ts';
-import { BulkCancelResultSchema, BulkRetryResultSchema, DeliveryDetailSchema, DeliverySchema, ErrorSchema, errorResponses } from '../schemas.ts';
+import { BulkCancelResultSchema, BulkRetryResultSchema, DeliveryDetailSchema, DeliverySchema, errorResponse, errorResponses } from '../schemas.ts';
 
 const Params = z.object({ delivery_id: z.string().openapi({ param: { name: 'delivery_id', in: 'path' } }) });
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
@@ -20,7 +20,13 @@ const chunking = {
   limit: z.number().int().min(1).max(MAX_CHUNK).optional().openapi({ description: 'Work in chunks of this many (with `cursor`), e.g. to show progress; all at once when omitted' }),
   cursor: z.string().optional().openapi({ description: '`next_cursor` of the previous call' }),
 };
-const conflict = { 409: json(ErrorSchema, 'Not possible in the delivery’s current status (the message says why)') };
+const conflict = {
+  409: errorResponse(
+    'Not possible in the delivery’s current status (the message says why)',
+    { code: 'delivery_not_retryable', message: 'Delivery dlv_01jf3z8n5q0000000000000000 was sent: only failed, dead, expired or cancelled deliveries can be retried' },
+    { code: 'delivery_not_cancellable', message: 'Delivery dlv_01jf3z8n5q0000000000000000 was sent. Only deliveries waiting to be sent (pending or held) can be cancelled.' },
+  ),
+};
 
 const BulkRetryInput = z
   .object({

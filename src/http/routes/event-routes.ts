@@ -6,7 +6,7 @@ import { getEvent, listEvents } from '../../events/event-queries.ts';
 import { EventBatchSchema, EventInputSchema, MAX_BATCH_EVENTS, type EventInput } from '../../ingest/event-input.ts';
 import { SwitchboardError } from '../../errors.ts';
 import { bearerSecurity, createRouter, describeIssues, scopedProject } from '../router.ts';
-import { AcceptedEventSchema, DataWarningSchema, ErrorSchema, errorResponses, EventSchema, EventWithDeliveriesSchema } from '../schemas.ts';
+import { AcceptedEventSchema, DataWarningSchema, errorResponse, ErrorSchema, errorResponses, EventSchema, EventWithDeliveriesSchema } from '../schemas.ts';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 const tags = ['Events'];
@@ -27,6 +27,11 @@ const BatchResultSchema = z
   })
   .openapi('BatchResult');
 
+const tooLarge = errorResponse('Body too large', {
+  code: 'payload_too_large',
+  message: 'The request body is over 1048576 bytes: send fewer or smaller events (see SWITCHBOARD_MAX_BODY_BYTES)',
+});
+
 export function eventRoutes(ctx: AppContext) {
   const r = createRouter();
 
@@ -38,8 +43,13 @@ export function eventRoutes(ctx: AppContext) {
       responses: {
         202: json(AcceptedEventSchema, 'Accepted (or replayed: see `replayed`)'),
         ...errorResponses,
-        413: json(ErrorSchema, 'Body too large'),
-        422: json(ErrorSchema, "Unknown event type, data that does not match the type's data schema (`data_invalid`, naming each field), or a template problem"),
+        413: tooLarge,
+        422: errorResponse(
+          "Unknown event type, data that does not match the type's data schema (`data_invalid`, naming each field), or a template problem",
+          { code: 'unknown_event_type', message: 'approval.creatd is not an event type of this project: did you mean approval.created?', details: { field: 'type' } },
+          { code: 'data_invalid', message: '/data/requester is required by approval.created', details: { problems: [{ pointer: '/data/requester', message: 'is required' }] } },
+          { code: 'template_invalid', message: 'template has problems: blocks[0].text: unknown filter', details: { problems: [{ path: 'blocks[0].text', message: 'unknown filter' }] } },
+        ),
       } }),
     async (c) => {
       const projectId = await scopedProject(ctx, c);
@@ -56,7 +66,7 @@ export function eventRoutes(ctx: AppContext) {
       summary: `Send up to ${MAX_BATCH_EVENTS} events in one transaction, with a result per event`,
       description: 'Valid events are accepted even when others in the batch are rejected; each result says which.',
       request: { body: { content: { 'application/json': { schema: EventBatchSchema } }, required: true } },
-      responses: { 202: json(BatchResultSchema, 'Per-event results'), ...errorResponses, 413: json(ErrorSchema, 'Body too large') } }),
+      responses: { 202: json(BatchResultSchema, 'Per-event results'), ...errorResponses, 413: tooLarge } }),
     async (c) => {
       const projectId = await scopedProject(ctx, c);
       const raw = c.req.valid('json').events;

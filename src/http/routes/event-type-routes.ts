@@ -7,7 +7,7 @@ import { sharedRenderPool } from '../../templates/render-pool.ts';
 import type { MessageTemplate } from '../../templates/message-template.ts';
 import { isSeverity } from '../../event-types/severity.ts';
 import { bearerSecurity, createRouter, scopedProject } from '../router.ts';
-import { DataSchemaSchema, errorResponses, EventTypeSchema, MessageSchema, SubjectPolicySchema } from '../schemas.ts';
+import { DataSchemaSchema, errorResponse, errorResponses, EventTypeSchema, MessageSchema, SubjectPolicySchema } from '../schemas.ts';
 import { sampleFromSchema } from '../../event-types/data-schema.ts';
 import { subjectPolicyForApi } from '../../event-types/subject-policy.ts';
 
@@ -75,7 +75,11 @@ export function eventTypeRoutes(ctx: AppContext) {
     createRoute({ method: 'put', path: '/v1/event-types/{name}', tags, security: bearerSecurity,
       summary: 'Create a custom event type, or override a built-in one (e.g. its template)',
       request: { params: Params, body: { content: { 'application/json': { schema: EventTypeInput } }, required: true } },
-      responses: { 200: json(EventTypeSchema, 'Saved'), ...errorResponses, 422: json(z.object({ error: z.unknown() }), 'Invalid template, or sample_data that does not match data_schema') } }),
+      responses: { 200: json(EventTypeSchema, 'Saved'), ...errorResponses, 422: errorResponse(
+        'Invalid template, or sample_data that does not match data_schema',
+        { code: 'template_invalid', message: 'template has 1 problem(s): text: unknown filter "shout"', details: { field: 'template', problems: [{ path: 'text', message: 'unknown filter "shout"' }] } },
+        { code: 'data_invalid', message: 'sample_data: /version is required by the data schema', details: { field: 'sample_data' } },
+      ) } }),
     async (c) => c.json(forApi(await eventTypes.putEventType(ctx.db, await scopedProject(ctx, c), c.req.valid('param').name, c.req.valid('json'))), 200),
   );
 

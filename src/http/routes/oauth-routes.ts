@@ -14,7 +14,7 @@ import { OAUTH_CALLBACK_PATH, redirectUrlFor } from '../../oauth/oauth-deps.ts';
 import { InstallError } from '../../oauth/oauth-errors.ts';
 import { startInstall } from '../../oauth/start-install.ts';
 import { bearerSecurity, createRouter, scopedProject } from '../router.ts';
-import { DisconnectResultSchema, errorResponses, ErrorSchema, InstallLinkSchema } from '../schemas.ts';
+import { DisconnectResultSchema, errorResponse, errorResponses, InstallLinkSchema } from '../schemas.ts';
 
 const Params = z.object({ connection_id: z.string().openapi({ param: { name: 'connection_id', in: 'path' } }) });
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
@@ -46,7 +46,7 @@ export function oauthRoutes(ctx: AppContext) {
       method: 'post', path: '/v1/connections/install', tags, security: bearerSecurity,
       summary: "Start connecting a Slack workspace: a link to Slack's authorize page, for this project, valid once for 10 minutes",
       request: { body: { content: { 'application/json': { schema: InstallInput } }, required: false } },
-      responses: { 201: json(InstallLinkSchema, 'Send the installer to url'), ...errorResponses, 501: json(ErrorSchema, 'No Slack app is configured') },
+      responses: { 201: json(InstallLinkSchema, 'Send the installer to url'), ...errorResponses, 501: errorResponse('No Slack app is configured', { code: 'oauth_not_configured', message: 'No Slack app is configured: set SWITCHBOARD_SLACK_CLIENT_ID and SWITCHBOARD_SLACK_CLIENT_SECRET' }) },
     }),
     async (c) => {
       const projectId = await scopedProject(ctx, c);

@@ -3,12 +3,12 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { AppContext } from '../../app-context.ts';
 import { getSubjectHistory } from '../../subjects/subject-history.ts';
 import { bearerSecurity, createRouter, scopedProject } from '../router.ts';
-import { errorResponses } from '../schemas.ts';
+import { errorResponses, timestamp } from '../schemas.ts';
 
 const SubjectHistorySchema = z
   .object({
     subject: z.string(),
-    events: z.array(z.object({ id: z.string(), type: z.string(), accepted_at: z.string() })),
+    events: z.array(z.object({ id: z.string(), type: z.string(), accepted_at: timestamp() })),
     messages: z.array(
       z.object({
         delivery_id: z.string(),
@@ -23,7 +23,7 @@ const SubjectHistorySchema = z
         channel: z.string().nullable(),
         ts: z.string().nullable(),
         permalink: z.string().nullable(),
-        sent_at: z.string().nullable(),
+        sent_at: timestamp().nullable(),
       }),
     ),
   })
