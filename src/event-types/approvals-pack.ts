@@ -4,7 +4,7 @@
  */
 import type { MessageTemplate } from '../templates/message-template.ts';
 import type { EventTypeDefinition } from './event-type-definition.ts';
-import { actions, context, field, fieldsSection, header, linkButton, person, section } from './template-parts.ts';
+import { actions, card, context, field, fieldsSection, header, linkButton, opt, person, reply, replyText, section } from './template-parts.ts';
 import { dataSchema, link, slackUser, text, time } from './data-schema-parts.ts';
 
 /** The fields approval events carry; each type requires the ones its message cannot do without. */
@@ -24,13 +24,20 @@ const approvalFields = {
 
 const requester = person('data.requester_id', 'data.requester');
 const approver = person('data.approver_id', 'data.approver');
-const footer = context('Approval `{{ data.key }}` · {{ project.name }} · {{ event.occurred_at | slack_date }}');
+const footer = context(`${opt('data.key', 'Approval `', '` · ')}{{ project.name }} · {{ event.occurred_at | slack_date }}`);
+/** The action in bold over its details; nothing for what is missing. */
+const request = section(`${opt('data.action', '*', '*')}{% if data.action and data.info %}\n{% endif %}${opt('data.info')}`);
+const requestedBy = field('Requested by', requester, 'data.requester');
+const keyField = field('Key', '`{{ data.key }}`', 'data.key');
 
-/** The approval request's first message, as it reads once the request is settled: no buttons left. */
-function settledRoot(title: string, text: string): MessageTemplate {
+/**
+ * The approval request's first message, as it reads once the request is settled: no buttons left.
+ * It is rendered with the subject's data (the request's fields, overlaid by the settling event's).
+ */
+function settledRoot(title: string, text: string, extra: unknown[] = []): MessageTemplate {
   return {
     text,
-    blocks: [header(title), section('*{{ data.action }}*\n{{ data.info }}'), fieldsSection([field('Requested by', requester), field('Key', '`{{ data.key }}`')]), footer],
+    blocks: [header(title), request, fieldsSection([requestedBy, ...extra, keyField]), footer],
   };
 }
 
@@ -38,10 +45,10 @@ const baseSample = {
   key: 'APR-2041',
   action: 'Wire transfer of $12,500 to Acme Supplies Ltd',
   info: 'Quarterly invoice INV-88213 for office equipment, due 15 January.',
-  requester: 'Sarah Chen',
-  requester_id: 'U04SARAHC1',
-  approver: 'James Okafor',
-  approver_id: 'U04JAMESO2',
+  requester: 'Alice Admin',
+  requester_id: 'U00000001',
+  approver: 'Bob Builder',
+  approver_id: 'U00000002',
   expiry: '2026-01-15T17:00:00Z',
   url: 'https://approvals.example.com/requests/APR-2041',
 };
@@ -55,15 +62,15 @@ export const APPROVAL_EVENT_TYPES: readonly EventTypeDefinition[] = [
     defaultSeverity: 'medium',
     ttlSeconds: null,
     template: {
-      text: '🔔 New approval request in {{ project.name }}: {{ data.action }} (requested by {{ data.requester }})',
+      text: `🔔 New approval request in {{ project.name }}${opt('data.action', ': ')}${opt('data.requester', ' (requested by ', ')')}`,
       blocks: [
         header('🔔 New approval request in {{ project.name }}'),
-        section('*{{ data.action }}*\n{{ data.info }}'),
+        request,
         fieldsSection([
-          field('Requested by', requester),
+          requestedBy,
           field('Approver', approver, 'data.approver'),
           field('Expires', '{{ data.expiry | slack_date }}', 'data.expiry'),
-          field('Key', '`{{ data.key }}`'),
+          keyField,
         ]),
         actions(linkButton('Review request', 'data.url', 'primary')),
         footer,
@@ -79,20 +86,29 @@ export const APPROVAL_EVENT_TYPES: readonly EventTypeDefinition[] = [
     defaultSeverity: 'info',
     ttlSeconds: null,
     template: {
-      text: '✅ Approved and executed in {{ project.name }}: {{ data.action }} (approved by {{ data.approver }})',
+      text: replyText(
+        `✅ Approved${opt('data.approver', ' by ')}`,
+        `✅ Approved and executed in {{ project.name }}${opt('data.action', ': ')}${opt('data.approver', ' (approved by ', ')')}`,
+      ),
       blocks: [
-        header('✅ Approval executed'),
-        section('*{{ data.action }}*\n{{ data.info }}'),
-        fieldsSection([
-          field('Approved by', approver),
-          field('Requested by', requester),
-          field('Key', '`{{ data.key }}`'),
-        ]),
-        actions(linkButton('View record', 'data.url')),
-        footer,
+        reply(`✅ Approved{% if data.approver_id or data.approver %} by ${approver}{% endif %}`),
+        ...card(
+          header('✅ Approval executed'),
+          request,
+          fieldsSection([field('Approved by', approver, 'data.approver'), requestedBy, keyField]),
+          actions(linkButton('View record', 'data.url')),
+          footer,
+        ),
       ],
     },
-    subjectPolicy: { action: 'update_and_thread', updateTemplate: settledRoot('✅ Approved by {{ data.approver }}', '✅ Approved by {{ data.approver }}: {{ data.action }}') },
+    subjectPolicy: {
+      action: 'update_and_thread',
+      updateTemplate: settledRoot(
+        `✅ Approved${opt('data.approver', ' by ')}`,
+        `✅ Approved${opt('data.approver', ' by ')}${opt('data.action', ': ')}`,
+        [field('Approved by', approver, 'data.approver')],
+      ),
+    },
     sampleData: { ...baseSample },
   },
   {
@@ -103,20 +119,22 @@ export const APPROVAL_EVENT_TYPES: readonly EventTypeDefinition[] = [
     defaultSeverity: 'low',
     ttlSeconds: null,
     template: {
-      text: '⌛ Approval request expired in {{ project.name }}: {{ data.action }}',
+      text: replyText('⌛ Expired without a decision', `⌛ Approval request expired in {{ project.name }}${opt('data.action', ': ')}`),
       blocks: [
-        header('⌛ Approval request expired'),
-        section('*{{ data.action }}* was not approved in time, so nothing was executed.'),
-        fieldsSection([
-          field('Requested by', requester),
-          field('Expired', '{{ data.expiry | slack_date }}', 'data.expiry'),
-          field('Key', '`{{ data.key }}`'),
-        ]),
-        actions(linkButton('Request again', 'data.url')),
-        footer,
+        reply('⌛ Expired without a decision, so nothing was executed.'),
+        ...card(
+          header('⌛ Approval request expired'),
+          section(`{% if data.action %}*{{ data.action }}*{% else %}The request{% endif %} was not approved in time, so nothing was executed.`),
+          fieldsSection([requestedBy, field('Expired', '{{ data.expiry | slack_date }}', 'data.expiry'), keyField]),
+          actions(linkButton('Request again', 'data.url')),
+          footer,
+        ),
       ],
     },
-    subjectPolicy: { action: 'update_and_thread', updateTemplate: settledRoot('⌛ Expired without a decision', '⌛ Expired without a decision: {{ data.action }}') },
+    subjectPolicy: {
+      action: 'update_and_thread',
+      updateTemplate: settledRoot('⌛ Expired without a decision', `⌛ Expired without a decision${opt('data.action', ': ')}`),
+    },
     sampleData: { ...baseSample },
   },
   {
@@ -127,15 +145,21 @@ export const APPROVAL_EVENT_TYPES: readonly EventTypeDefinition[] = [
     defaultSeverity: 'low',
     ttlSeconds: null,
     template: {
-      text: '🚫 Approval request invalidated in {{ project.name }}: {{ data.action }}{% if data.reason %} ({{ data.reason }}){% endif %}',
+      text: replyText(
+        `🚫 Invalidated${opt('data.reason', ': ')}`,
+        `🚫 Approval request invalidated in {{ project.name }}${opt('data.action', ': ')}${opt('data.reason', ' (', ')')}`,
+      ),
       blocks: [
-        header('🚫 Approval request invalidated'),
-        section('*{{ data.action }}*\n{% if data.reason %}Reason: {{ data.reason }}{% else %}No reason was given.{% endif %}'),
-        fieldsSection([field('Requested by', requester), field('Key', '`{{ data.key }}`')]),
-        footer,
+        reply(`🚫 Invalidated{% if data.reason %}: {{ data.reason }}{% else %} (no reason was given){% endif %}`),
+        ...card(
+          header('🚫 Approval request invalidated'),
+          section(`${opt('data.action', '*', '*\n')}{% if data.reason %}Reason: {{ data.reason }}{% else %}No reason was given.{% endif %}`),
+          fieldsSection([requestedBy, keyField]),
+          footer,
+        ),
       ],
     },
-    subjectPolicy: { action: 'update_and_thread', updateTemplate: settledRoot('🚫 Invalidated', '🚫 Invalidated: {{ data.action }}') },
+    subjectPolicy: { action: 'update_and_thread', updateTemplate: settledRoot('🚫 Invalidated', `🚫 Invalidated${opt('data.action', ': ')}`) },
     sampleData: { ...baseSample, reason: 'The invoice amount changed after the request was made.' },
   },
   {
@@ -146,17 +170,13 @@ export const APPROVAL_EVENT_TYPES: readonly EventTypeDefinition[] = [
     defaultSeverity: 'high',
     ttlSeconds: null,
     template: {
-      text: '⚠️ Wrong PIN entered for approval {{ data.key }} in {{ project.name }} (attempt {{ data.attempts }})',
+      text: `⚠️ Wrong PIN entered for approval${opt('data.key', ' ')} in {{ project.name }}${opt('data.attempts', ' (attempt ', ')')}`,
       blocks: [
         header('⚠️ Wrong approval PIN entered'),
         section(
-          'A wrong PIN was entered while approving *{{ data.action }}*. If this was not {{ data.approver | default: "the approver" }}, secure the account now.',
+          `A wrong PIN was entered${opt('data.action', ' while approving *', '*')}. If this was not {{ data.approver | default: "the approver" }}, secure the account now.`,
         ),
-        fieldsSection([
-          field('Attempts', '{{ data.attempts }}'),
-          field('Approver', approver, 'data.approver'),
-          field('Key', '`{{ data.key }}`'),
-        ]),
+        fieldsSection([field('Attempts', '{{ data.attempts }}', 'data.attempts'), field('Approver', approver, 'data.approver'), keyField]),
         actions(linkButton('Review activity', 'data.url', 'danger')),
         footer,
       ],
@@ -172,15 +192,11 @@ export const APPROVAL_EVENT_TYPES: readonly EventTypeDefinition[] = [
     defaultSeverity: 'high',
     ttlSeconds: null,
     template: {
-      text: '🔒 Approval token locked in {{ project.name }} for {{ data.approver }} after {{ data.attempts }} failed attempts',
+      text: `🔒 Approval token locked in {{ project.name }}${opt('data.approver', ' for ')}${opt('data.attempts', ' after ', ' failed attempts')}`,
       blocks: [
         header('🔒 Approval token locked'),
-        section(`The approval token of ${approver} is locked: no approvals can be signed with it until an admin unlocks it.`),
-        fieldsSection([
-          field('Attempts', '{{ data.attempts }}'),
-          field('Reason', '{{ data.reason }}', 'data.reason'),
-          field('Key', '`{{ data.key }}`'),
-        ]),
+        section(`The approval token{% if data.approver_id or data.approver %} of ${approver}{% endif %} is locked: no approvals can be signed with it until an admin unlocks it.`),
+        fieldsSection([field('Attempts', '{{ data.attempts }}', 'data.attempts'), field('Reason', '{{ data.reason }}', 'data.reason'), keyField]),
         actions(linkButton('Unlock token', 'data.url', 'danger')),
         footer,
       ],

@@ -4,7 +4,7 @@
  * winners and rewards are worth announcing whenever they arrive (they never expire).
  */
 import type { EventTypeDefinition } from './event-type-definition.ts';
-import { actions, context, field, fieldsSection, header, linkButton, person, section } from './template-parts.ts';
+import { actions, card, context, field, fieldsSection, header, linkButton, opt, person, section } from './template-parts.ts';
 import { dataSchema, integer, link, list, number, object, slackUser, text, time } from './data-schema-parts.ts';
 
 /** The fields gamification events carry; each type requires the ones its message cannot do without. */
@@ -24,8 +24,10 @@ const participantFields = {
 const HOUR = 3_600;
 const DAY = 86_400;
 
-const participant = person('data.participant_id', 'data.participant');
-const footer = context('🏅 {{ data.challenge }} · {{ project.name }}');
+const participant = person('data.participant_id', 'data.participant', 'Someone');
+const footer = context(`🏅 ${opt('data.challenge', '', ' · ')}{{ project.name }}`);
+/** "3 meetings": the unit only when the data names it. */
+const counted = (path: string) => `{{ ${path} }}{% if data.unit %} {{ ${path} | plural: data.unit }}{% endif %}`;
 
 const challenge = {
   challenge: 'Meeting Sprint',
@@ -44,14 +46,13 @@ export const GAMIFICATION_EVENT_TYPES: readonly EventTypeDefinition[] = [
     defaultSeverity: 'info',
     ttlSeconds: DAY,
     template: {
-      text: '🚀 New reward challenge is live! {{ data.goal }} to win{% if data.reward %} {{ data.reward }}{% endif %}.',
+      text: '🚀 New reward challenge is live!{% if data.goal %} {{ data.goal }}{% if data.reward %} to win {{ data.reward }}{% endif %}.{% endif %}',
       blocks: [
         header('🚀 New reward challenge is live!'),
-        section('*{{ data.challenge }}*\n{{ data.goal }} to win{% if data.reward %} *{{ data.reward }}*{% endif %}.'),
-        fieldsSection([
-          field('Reward', '{{ data.reward }}', 'data.reward'),
-          field('Ends', '{{ data.ends_at | slack_date }}', 'data.ends_at'),
-        ]),
+        section(
+          `${opt('data.challenge', '*', '*')}{% if data.challenge and data.goal %}\n{% endif %}{% if data.goal %}{{ data.goal }}{% if data.reward %} to win *{{ data.reward }}*{% endif %}.{% endif %}`,
+        ),
+        fieldsSection([field('Ends', '{{ data.ends_at | slack_date }}', 'data.ends_at')]),
         actions(linkButton('See the challenge', 'data.url', 'primary')),
         footer,
       ],
@@ -69,14 +70,16 @@ export const GAMIFICATION_EVENT_TYPES: readonly EventTypeDefinition[] = [
     defaultSeverity: 'info',
     ttlSeconds: HOUR,
     template: {
-      text: '⚡ {{ data.participant }} just completed {{ data.current }}/{{ data.target }} {{ data.target | plural: data.unit }}',
+      text: `⚡ {{ data.participant | default: "Someone" }} made progress{% if data.current and data.target %}: {{ data.current }}/${counted('data.target')}{% endif %}`,
       blocks: [
-        section(`⚡ ${participant} just completed *{{ data.current }}/{{ data.target }}* {{ data.target | plural: data.unit }} in *{{ data.challenge }}*`),
+        section(
+          `⚡ ${participant} {% if data.current and data.target %}just completed *{{ data.current }}/{{ data.target }}*{% if data.unit %} {{ data.target | plural: data.unit }}{% endif %}{% else %}made progress{% endif %}${opt('data.challenge', ' in *', '*')}`,
+        ),
         footer,
       ],
     },
     subjectPolicy: { action: 'thread' },
-    sampleData: { ...challenge, participant: 'Sarah', participant_id: 'U04SARAHC1', current: 3, target: 5, unit: 'meeting' },
+    sampleData: { ...challenge, participant: 'Alice', participant_id: 'U00000001', current: 3, target: 5, unit: 'meeting' },
   },
   {
     name: 'challenge.completed',
@@ -95,32 +98,38 @@ export const GAMIFICATION_EVENT_TYPES: readonly EventTypeDefinition[] = [
     defaultSeverity: 'info',
     ttlSeconds: null,
     template: {
-      text: '🏁 {{ data.challenge }} is over! {{ data.standings | size }} {{ data.standings | plural: "participant" }} took part.',
+      text: '🏁 {{ data.challenge | default: "The challenge" }} is over!{% if data.standings %} {{ data.standings | size }} {{ data.standings | plural: "participant" }} took part.{% endif %}',
       blocks: [
-        header('🏁 {{ data.challenge }} is over!'),
-        section('Final standings for *{{ data.goal }}*:', [
-          {
-            $each: 'data.standings',
-            as: 'entry',
-            template: {
-              type: 'mrkdwn',
-              text: '*{{ entry.rank }}. {{ entry.name }}*\n{{ entry.score }} {{ entry.score | plural: data.unit }}',
-            },
-          },
-        ]),
+        ...card(header('🏁 {{ data.challenge | default: "The challenge" }} is over!')),
+        {
+          $if: 'data.standings',
+          then: section(`Final standings${opt('data.goal', ' for *', '*')}:`, [
+            { $each: 'data.standings', as: 'entry', template: { type: 'mrkdwn', text: `*{{ entry.rank }}. {{ entry.name }}*\n${counted('entry.score')}` } },
+          ]),
+        },
         actions(linkButton('Full leaderboard', 'data.url')),
-        footer,
+        ...card(footer),
       ],
     },
-    subjectPolicy: { action: 'thread' },
+    // The announcement reads as over; the standings reply in its thread.
+    subjectPolicy: {
+      action: 'update_and_thread',
+      updateTemplate: {
+        text: '🏁 {{ data.challenge | default: "The challenge" }} is over',
+        blocks: [
+          header('🏁 {{ data.challenge | default: "The challenge" }} is over'),
+          section(`{% if data.goal %}{{ data.goal }}{% if data.reward %} to win *{{ data.reward }}*{% endif %}. {% endif %}The final standings are in the thread.`),
+          footer,
+        ],
+      },
+    },
     sampleData: {
       ...challenge,
       unit: 'meeting',
       standings: [
-        { rank: 1, name: 'James', score: 7 },
-        { rank: 2, name: 'Sarah', score: 5 },
-        { rank: 3, name: 'Priya', score: 4 },
-        { rank: 4, name: 'Tom', score: 1 },
+        { rank: 1, name: 'Bob', score: 7 },
+        { rank: 2, name: 'Alice', score: 5 },
+        { rank: 3, name: 'Carol', score: 1 },
       ],
     },
   },
@@ -141,18 +150,18 @@ export const GAMIFICATION_EVENT_TYPES: readonly EventTypeDefinition[] = [
     defaultSeverity: 'info',
     ttlSeconds: null,
     template: {
-      text: "🎉 Congrats to {{ data.winner }} for winning {% if data.period %}{{ data.period }}'s{% else %}the{% endif %} challenge!",
+      text: "🎉 Congrats to {{ data.winner | default: 'the winner' }} for winning {% if data.period %}{{ data.period }}'s{% else %}the{% endif %} challenge!",
       blocks: [
-        header("🎉 Congrats to {{ data.winner }} for winning {% if data.period %}{{ data.period }}'s{% else %}the{% endif %} challenge!"),
+        header("🎉 Congrats to {{ data.winner | default: 'the winner' }} for winning {% if data.period %}{{ data.period }}'s{% else %}the{% endif %} challenge!"),
         section(
-          `${person('data.winner_id', 'data.winner')} won *{{ data.challenge }}*{% if data.score %} with {{ data.score }} {{ data.score | plural: data.unit }}{% endif %}.{% if data.reward %} Enjoy your {{ data.reward }}! 🎁{% endif %}`,
+          `${person('data.winner_id', 'data.winner', 'The winner')} won {% if data.challenge %}*{{ data.challenge }}*{% else %}the challenge{% endif %}{% if data.score %} with ${counted('data.score')}{% endif %}.{% if data.reward %} Enjoy your {{ data.reward }}! 🎁{% endif %}`,
         ),
         actions(linkButton('See results', 'data.url')),
         footer,
       ],
     },
     subjectPolicy: { action: 'thread', replyBroadcast: true },
-    sampleData: { ...challenge, winner: 'James', winner_id: 'U04JAMESO2', period: 'this week', score: 7, unit: 'meeting' },
+    sampleData: { ...challenge, winner: 'Bob', winner_id: 'U00000002', period: 'this week', score: 7, unit: 'meeting' },
   },
   {
     name: 'milestone.reached',
@@ -162,13 +171,13 @@ export const GAMIFICATION_EVENT_TYPES: readonly EventTypeDefinition[] = [
     defaultSeverity: 'info',
     ttlSeconds: DAY,
     template: {
-      text: '🏆 {{ data.participant }} reached a milestone: {{ data.milestone }}',
+      text: `🏆 {{ data.participant | default: "Someone" }} reached a milestone${opt('data.milestone', ': ')}`,
       blocks: [
-        section(`🏆 ${participant} reached a milestone: *{{ data.milestone }}*{% if data.detail %}\n{{ data.detail }}{% endif %}`),
+        section(`🏆 ${participant} reached a milestone${opt('data.milestone', ': *', '*')}{% if data.detail %}\n{{ data.detail }}{% endif %}`),
         context('{{ project.name }} · {{ event.occurred_at | slack_date }}'),
       ],
     },
-    sampleData: { participant: 'Priya', participant_id: 'U04PRIYAR3', milestone: '100 meetings booked', detail: 'Her first 100 since joining in March.' },
+    sampleData: { participant: 'Carol', participant_id: 'U00000003', milestone: '100 meetings booked', detail: 'Her first 100 since joining in March.' },
   },
   {
     name: 'streak.hit',
@@ -186,15 +195,15 @@ export const GAMIFICATION_EVENT_TYPES: readonly EventTypeDefinition[] = [
     defaultSeverity: 'info',
     ttlSeconds: DAY,
     template: {
-      text: '🔥 {{ data.participant }} is on a {{ data.streak }}-{{ data.period | default: "day" }} streak!',
+      text: '🔥 {{ data.participant | default: "Someone" }} is on a {% if data.streak %}{{ data.streak }}-{{ data.period | default: "day" }} {% endif %}streak!',
       blocks: [
         section(
-          `🔥 ${participant} is on a *{{ data.streak }}-{{ data.period | default: "day" }} streak*{% if data.activity %} of {{ data.activity }}{% endif %}! Keep it going.`,
+          `🔥 ${participant} is on a {% if data.streak %}*{{ data.streak }}-{{ data.period | default: "day" }} streak*{% else %}streak{% endif %}{% if data.activity %} of {{ data.activity }}{% endif %}! Keep it going.`,
         ),
         context('{{ project.name }} · {{ event.occurred_at | slack_date }}'),
       ],
     },
-    sampleData: { participant: 'Tom', participant_id: 'U04TOMWIL4', streak: 7, period: 'day', activity: 'booking at least one meeting' },
+    sampleData: { participant: 'Bob', participant_id: 'U00000002', streak: 7, period: 'day', activity: 'booking at least one meeting' },
   },
   {
     name: 'reward.won',
@@ -207,18 +216,18 @@ export const GAMIFICATION_EVENT_TYPES: readonly EventTypeDefinition[] = [
     defaultSeverity: 'info',
     ttlSeconds: null,
     template: {
-      text: '🎁 {{ data.participant }} won {{ data.reward }}!',
+      text: `🎁 {{ data.participant | default: "Someone" }} won {{ data.reward | default: "a reward" }}!`,
       blocks: [
-        section(`🎁 ${participant} won *{{ data.reward }}*{% if data.challenge %} in {{ data.challenge }}{% endif %}!`),
-        fieldsSection([field('Reward', '{{ data.reward }}'), field('How to claim', '{{ data.claim_instructions }}', 'data.claim_instructions')]),
+        section(`🎁 ${participant} won {% if data.reward %}*{{ data.reward }}*{% else %}a reward{% endif %}${opt('data.challenge', ' in ')}!`),
+        fieldsSection([field('How to claim', '{{ data.claim_instructions }}', 'data.claim_instructions')]),
         actions(linkButton('Claim reward', 'data.url', 'primary')),
         context('{{ project.name }} · {{ event.occurred_at | slack_date }}'),
       ],
     },
     sampleData: {
       ...challenge,
-      participant: 'James',
-      participant_id: 'U04JAMESO2',
+      participant: 'Bob',
+      participant_id: 'U00000002',
       claim_instructions: 'Check your email for the gift card code.',
       url: 'https://rewards.example.com/rewards/r-5521',
     },

@@ -4,7 +4,7 @@
  * pings that are only interesting while they happen expire.
  */
 import type { EventTypeDefinition } from './event-type-definition.ts';
-import { actions, context, field, fieldsSection, header, linkButton, section } from './template-parts.ts';
+import { actions, card, context, field, fieldsSection, header, linkButton, opt, reply, replyText, section } from './template-parts.ts';
 import { dataSchema, link, number, slackUser, text, time } from './data-schema-parts.ts';
 
 /** The fields ops events carry; each type requires the ones its message cannot do without. */
@@ -45,8 +45,8 @@ const DAY = 86_400;
 const commit =
   '{% assign sha = data.commit | truncate: 7, "" %}{% if data.commit_url %}{{ data.commit_url | mrkdwn_link: sha }}{% else %}`{{ sha }}`{% endif %}';
 const deployFields = [
-  field('Service', '{{ data.service }}'),
-  field('Environment', '{{ data.environment }}'),
+  field('Service', '{{ data.service }}', 'data.service'),
+  field('Environment', '{{ data.environment }}', 'data.environment'),
   field('Version', '`{{ data.version }}`', 'data.version'),
   field('Commit', commit, 'data.commit'),
   field('By', '{% if data.user_id %}{{ data.user_id | user_mention }}{% else %}{{ data.who }}{% endif %}', 'data.who'),
@@ -57,10 +57,25 @@ const deploySample = {
   version: 'v2.14.0',
   commit: '9f3c2ab71d04e5b8c6a1f2e3d4c5b6a7e8f90123',
   commit_url: 'https://git.example.com/shop/checkout-api/commit/9f3c2ab71d04e5b8c6a1f2e3d4c5b6a7e8f90123',
-  who: 'Alice Moreau',
-  user_id: 'U04ALICEM5',
+  who: 'Carol Oncall',
+  user_id: 'U00000003',
   url: 'https://ci.example.com/pipelines/48213',
 };
+/** "*checkout-api* `v2.14.0` to *production*", leaving out what is missing. */
+const deployed = `${opt('data.service', ' *', '*')}${opt('data.version', ' `', '`')}`;
+const toEnvironment = (word: string) => opt('data.environment', ` ${word} *`, '*');
+const alertFooter = context(`${opt('data.alert_id', 'Alert `', '` · ')}${opt('data.service', '', ' · ')}{{ project.name }}`);
+/** "✅ Resolved by Carol Oncall after 23 minutes": the reply under the alert. */
+const resolvedLine = `✅ Resolved${opt('data.resolved_by', ' by ')}${opt('data.duration', ' after ')}`;
+const resolvedFieldsList = [
+  field('Service', '{{ data.service }}', 'data.service'),
+  field('Environment', '{{ data.environment }}', 'data.environment'),
+  field('Duration', '{{ data.duration }}', 'data.duration'),
+  field('Resolved by', '{{ data.resolved_by }}', 'data.resolved_by'),
+];
+
+const logsLink = `{% if data.logs_url %} · {{ data.logs_url | mrkdwn_link: "logs" }}{% endif %}`;
+
 const alertSample = {
   alert_id: 'ALR-7731',
   title: 'Error rate above 5% on checkout-api',
@@ -81,18 +96,18 @@ export const OPS_EVENT_TYPES: readonly EventTypeDefinition[] = [
     defaultSeverity: 'high',
     ttlSeconds: null,
     template: {
-      text: '{{ event.severity | severity_emoji }} [{{ event.severity | upcase }}] {{ data.service }}: {{ data.title }}',
+      text: `{{ event.severity | severity_emoji }} [{{ event.severity | upcase }}]${opt('data.service', ' ', ':')}${opt('data.title', ' ')}`,
       blocks: [
-        header('{{ event.severity | severity_emoji }} {{ data.title }}'),
+        header('{{ event.severity | severity_emoji }} {{ data.title | default: "Alert" }}'),
         section('{{ data.description }}'),
         fieldsSection([
-          field('Service', '{{ data.service }}'),
+          field('Service', '{{ data.service }}', 'data.service'),
           field('Severity', '{{ event.severity | upcase }}'),
           field('Environment', '{{ data.environment }}', 'data.environment'),
           field('Started', '{{ data.started_at | slack_date }}', 'data.started_at'),
         ]),
         actions(linkButton('📖 Runbook', 'data.runbook_url', 'primary'), linkButton('📊 Dashboard', 'data.dashboard_url')),
-        context('Alert `{{ data.alert_id }}` · {{ project.name }}'),
+        alertFooter,
       ],
     },
     sampleData: alertSample,
@@ -105,27 +120,34 @@ export const OPS_EVENT_TYPES: readonly EventTypeDefinition[] = [
     defaultSeverity: 'info',
     ttlSeconds: null,
     template: {
-      text: '✅ Resolved: {{ data.service }}: {{ data.title }}',
+      text: replyText(
+        resolvedLine,
+        `✅ Resolved${opt('data.service', ': ')}${opt('data.title', ': ')}`,
+      ),
       blocks: [
-        header('✅ Resolved: {{ data.title }}'),
-        section('{% if data.resolution %}{{ data.resolution }}{% else %}The alert condition cleared.{% endif %}'),
-        fieldsSection([
-          field('Service', '{{ data.service }}'),
-          field('Duration', '{{ data.duration }}', 'data.duration'),
-          field('Resolved by', '{{ data.resolved_by }}', 'data.resolved_by'),
-        ]),
-        actions(linkButton('📊 Dashboard', 'data.dashboard_url')),
-        context('Alert `{{ data.alert_id }}` · {{ project.name }}'),
+        reply(resolvedLine),
+        ...card(
+          header('✅ Resolved{% if data.title %}: {{ data.title }}{% endif %}'),
+          section('{% if data.resolution %}{{ data.resolution }}{% else %}The alert condition cleared.{% endif %}'),
+          fieldsSection(resolvedFieldsList),
+          actions(linkButton('📊 Dashboard', 'data.dashboard_url')),
+          alertFooter,
+        ),
       ],
     },
     subjectPolicy: {
       action: 'update_and_thread',
       updateTemplate: {
-        text: '✅ Resolved: {{ data.title }}',
-        blocks: [header('✅ Resolved: {{ data.title }}'), section('{{ data.description }}'), context('Alert `{{ data.alert_id }}` · {{ data.service }} · {{ project.name }}')],
+        text: `✅ Resolved${opt('data.title', ': ')}`,
+        blocks: [
+          header('✅ Resolved{% if data.title %}: {{ data.title }}{% endif %}'),
+          section('{% if data.resolution %}{{ data.resolution }}{% else %}The alert condition cleared.{% endif %}'),
+          fieldsSection(resolvedFieldsList),
+          alertFooter,
+        ],
       },
     },
-    sampleData: { ...alertSample, duration: '23 minutes', resolved_by: 'Rollback to v2.13.4', resolution: 'Error rate back under 0.5% after the rollback.' },
+    sampleData: { ...alertSample, duration: '23 minutes', resolved_by: 'Carol Oncall', resolution: 'Error rate back under 0.5% after a rollback to v2.13.4.' },
   },
   {
     name: 'deployment.started',
@@ -135,9 +157,9 @@ export const OPS_EVENT_TYPES: readonly EventTypeDefinition[] = [
     defaultSeverity: 'info',
     ttlSeconds: HOUR,
     template: {
-      text: '🚀 {{ data.who }} is deploying {{ data.service }} {{ data.version }} to {{ data.environment }}',
+      text: `🚀 {{ data.who | default: "Someone" }} is deploying${opt('data.service', ' ')}${opt('data.version', ' ')}${opt('data.environment', ' to ')}`,
       blocks: [
-        section('🚀 Deploying *{{ data.service }}* `{{ data.version }}` to *{{ data.environment }}*', deployFields),
+        section(`🚀 Deploying${deployed}${toEnvironment('to')}`, deployFields),
         actions(linkButton('View pipeline', 'data.url')),
       ],
     },
@@ -151,15 +173,24 @@ export const OPS_EVENT_TYPES: readonly EventTypeDefinition[] = [
     defaultSeverity: 'info',
     ttlSeconds: DAY,
     template: {
-      text: '✅ {{ data.service }} {{ data.version }} is live in {{ data.environment }}',
+      text: replyText(
+        `✅ Live${opt('data.environment', ' in ')}${opt('data.duration', ' (took ', ')')}`,
+        `✅{% if data.service or data.version %}${opt('data.service', ' ')}${opt('data.version', ' ')} is live{% else %} Deployed{% endif %}${opt('data.environment', ' in ')}`,
+      ),
       blocks: [
-        section('✅ *{{ data.service }}* `{{ data.version }}` is live in *{{ data.environment }}*{% if data.duration %} (took {{ data.duration }}){% endif %}', deployFields),
-        actions(linkButton('View pipeline', 'data.url')),
+        reply(`✅ Live${toEnvironment('in')}${opt('data.duration', ' (took ', ')')}`),
+        ...card(
+          section(`✅{% if data.service or data.version %}${deployed} is live{% else %} Deployed{% endif %}${toEnvironment('in')}${opt('data.duration', ' (took ', ')')}`, deployFields),
+          actions(linkButton('View pipeline', 'data.url')),
+        ),
       ],
     },
     subjectPolicy: {
       action: 'update_and_thread',
-      updateTemplate: { text: '✅ {{ data.service }} {{ data.version }} deployed to {{ data.environment }}', blocks: [section('✅ Deployed *{{ data.service }}* `{{ data.version }}` to *{{ data.environment }}*', deployFields)] },
+      updateTemplate: {
+        text: `✅ Deployed${opt('data.service', ' ')}${opt('data.version', ' ')}${opt('data.environment', ' to ')}`,
+        blocks: [section(`✅ Deployed${deployed}${toEnvironment('to')}${opt('data.duration', ' (took ', ')')}`, deployFields)],
+      },
     },
     sampleData: { ...deploySample, duration: '4m 12s' },
   },
@@ -171,16 +202,27 @@ export const OPS_EVENT_TYPES: readonly EventTypeDefinition[] = [
     defaultSeverity: 'high',
     ttlSeconds: null,
     template: {
-      text: '❌ Deployment of {{ data.service }} {{ data.version }} to {{ data.environment }} failed{% if data.error %}: {{ data.error }}{% endif %}',
+      text: replyText(
+        `❌ Failed${opt('data.error', ': ')}`,
+        `❌ Deployment${opt('data.service', ' of ')}${opt('data.version', ' ')}${opt('data.environment', ' to ')} failed${opt('data.error', ': ')}`,
+      ),
       blocks: [
-        header('❌ Deployment failed: {{ data.service }} {{ data.version }}'),
-        section('{% if data.error %}```{{ data.error }}```{% else %}The deployment did not complete.{% endif %}', deployFields),
-        actions(linkButton('View logs', 'data.logs_url', 'danger'), linkButton('View pipeline', 'data.url')),
+        reply(`❌ Failed${opt('data.error', ': ')}${logsLink}`),
+        ...card(
+          header(`❌ Deployment failed${opt('data.service', ': ')}${opt('data.version', ' ')}`),
+          section('{% if data.error %}```{{ data.error }}```{% else %}The deployment did not complete.{% endif %}', deployFields),
+          actions(linkButton('View logs', 'data.logs_url', 'danger'), linkButton('View pipeline', 'data.url')),
+        ),
       ],
     },
     subjectPolicy: {
       action: 'update_and_thread',
-      updateTemplate: { text: '❌ {{ data.service }} {{ data.version }} failed to deploy to {{ data.environment }}', blocks: [section('❌ Failed to deploy *{{ data.service }}* `{{ data.version }}` to *{{ data.environment }}*', deployFields)] },
+      updateTemplate: {
+        text: `❌ Failed to deploy${opt('data.service', ' ')}${opt('data.version', ' ')}${opt('data.environment', ' to ')}`,
+        blocks: [
+          section(`❌ Failed to deploy${deployed}${toEnvironment('to')}`, deployFields),
+        ],
+      },
     },
     sampleData: {
       ...deploySample,
@@ -207,9 +249,9 @@ export const OPS_EVENT_TYPES: readonly EventTypeDefinition[] = [
     defaultSeverity: 'medium',
     ttlSeconds: HOUR,
     template: {
-      text: '📈 {{ data.metric }} is {{ data.value }}{{ data.unit }} (threshold {{ data.threshold }}{{ data.unit }}){% if data.service %} on {{ data.service }}{% endif %}',
+      text: `📈 {{ data.metric | default: "A metric" }}{% if data.value %} is {{ data.value }}{{ data.unit }}{% endif %}{% if data.threshold %} (threshold {{ data.threshold }}{{ data.unit }}){% endif %}${opt('data.service', ' on ')}`,
       blocks: [
-        section('📈 *{{ data.metric }}* is *{{ data.value }}{{ data.unit }}*, over its threshold of {{ data.threshold }}{{ data.unit }}', [
+        section(`📈 {% if data.metric %}*{{ data.metric }}*{% else %}A metric{% endif %}{% if data.value %} is *{{ data.value }}{{ data.unit }}*{% endif %}{% if data.threshold %}, over its threshold of {{ data.threshold }}{{ data.unit }}{% else %} crossed its threshold{% endif %}`, [
           field('Service', '{{ data.service }}', 'data.service'),
           field('Window', '{{ data.window }}', 'data.window'),
         ]),

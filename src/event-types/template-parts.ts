@@ -39,7 +39,31 @@ export function actions(...elements: unknown[]): object {
   return { type: 'actions', elements };
 }
 
-/** Renders a user id as a mention when there is one, else the name: `{{ person }}` in one expression. */
-export function person(idPath: string, namePath: string): string {
-  return `{% if ${idPath} %}{{ ${idPath} | user_mention }}{% else %}{{ ${namePath} }}{% endif %}`;
+/** Renders a user id as a mention when there is one, else the name (else `fallback`). */
+export function person(idPath: string, namePath: string, fallback = ''): string {
+  const name = fallback ? `{{ ${namePath} | default: ${JSON.stringify(fallback)} }}` : `{{ ${namePath} }}`;
+  return `{% if ${idPath} %}{{ ${idPath} | user_mention }}{% else %}${name}{% endif %}`;
+}
+
+/**
+ * `before{{ path }}after` only when the value is set, so missing data never leaves markup behind
+ * (`**`, an empty code span): `opt('data.action', '*', '*')`.
+ */
+export function opt(path: string, before = '', after = ''): string {
+  return `{% if ${path} %}${before}{{ ${path} }}${after}{% endif %}`;
+}
+
+/** Blocks of the full card: shown for an event on its own or a subject's first event, not in a thread reply. */
+export function card(...blocks: object[]): unknown[] {
+  return blocks.map((block) => ({ $if: '!root', then: block }));
+}
+
+/** The one line a later event about a subject replies with in its root's thread (the root shows the rest). */
+export function reply(text: string): unknown {
+  return { $if: 'root', then: { type: 'section', text: mrkdwn(text) } };
+}
+
+/** A fallback text: `one line` for a reply under a subject's root, `alone` otherwise. */
+export function replyText(line: string, alone: string): string {
+  return `{% if root %}${line}{% else %}${alone}{% endif %}`;
 }

@@ -44,7 +44,16 @@ function reject(error: unknown): AcceptResult {
   throw error;
 }
 
-function prepare(index: number, projectId: string, input: EventInput, type: EventType | undefined, project: ProjectSnapshot, now: number, budget: RenderBudget): Prepared {
+function prepare(
+  index: number,
+  projectId: string,
+  input: EventInput,
+  type: EventType | undefined,
+  project: ProjectSnapshot,
+  now: number,
+  budget: RenderBudget,
+  subject: SubjectMemory | undefined,
+): Prepared {
   if (!type) {
     throw new ValidationError(
       `Unknown event type ${JSON.stringify(input.type)}: use a built-in type (GET /v1/event-types) or define it with PUT /v1/event-types/${input.type}`,
@@ -63,8 +72,10 @@ function prepare(index: number, projectId: string, input: EventInput, type: Even
   const deliverAtMs = input.deliver_at ? Date.parse(input.deliver_at) : null;
   const context = {
     event: { id, type: input.type, severity, subject: input.subject ?? null, occurred_at: occurredAt, key: input.key ?? null },
-    data: input.data,
+    // A later event about a subject sees what the earlier ones said, overlaid by its own data.
+    data: subject?.root ? { ...subject.data, ...input.data } : input.data,
     project: { name: project.name },
+    root: subject?.root ?? null,
   };
   const message = renderMessage(type.template, context, budget.child());
   const destinationIds = routeEvent(project.routes, { type: input.type, severity, subject: input.subject, key: input.key, data: input.data });
@@ -144,6 +155,8 @@ export async function acceptEvents(
     if (!types.has(name)) types.set(name, await projects.get(projectId)!.eventType(input.type));
   }
 
+  const subjects = await loadSubjects(db, items);
+
   const results: AcceptResult[] = new Array(items.length);
   const prepared: Prepared[] = [];
   const firstByKey = new Map<string, number>(); // a key used again in the same write is a replay of its first use
@@ -158,7 +171,11 @@ export async function acceptEvents(
       firstByKey.set(`${projectId}\0${input.key}`, index);
     }
     try {
-      prepared.push(prepare(index, projectId, input, types.get(`${projectId}\0${input.type}`), projects.get(projectId)!, at, budget));
+      const memory = input.subject ? subjects.get(`${projectId}\0${input.subject}`) : undefined;
+      const p = prepare(index, projectId, input, types.get(`${projectId}\0${input.type}`), projects.get(projectId)!, at, budget, memory);
+      prepared.push(p);
+      // A later event of the same write about the same subject sees this one too.
+      if (memory) remember(memory, { type: input.type, data: input.data, occurred_at: p.input.occurred_at });
     } catch (error) {
       results[index] = reject(error);
     }
@@ -185,6 +202,50 @@ export async function acceptEvents(
   }
   let offset = 0;
   return requests.map((r) => results.slice(offset, (offset += r.inputs.length)));
+}
+
+/** What a subject's earlier events said: its first event, and their data overlaid in order. */
+interface SubjectMemory {
+  root: { type: string; data: Record<string, unknown>; occurred_at: string } | null;
+  data: Record<string, unknown>;
+}
+
+function remember(memory: SubjectMemory, event: { type: string; data: Record<string, unknown>; occurred_at: string }): void {
+  memory.root ??= event;
+  memory.data = { ...memory.data, ...event.data };
+}
+
+/** How many of a subject's events, besides its first, are overlaid (the latest ones). */
+const SUBJECT_EVENTS_READ = 100;
+
+/**
+ * One indexed read (events_project_subject) for every subject of this write: each subject's first
+ * event and its latest ones, oldest first. Events without a subject read nothing.
+ */
+async function loadSubjects(db: Queryable, items: readonly { projectId: string; input: EventInput }[]): Promise<Map<string, SubjectMemory>> {
+  const memories = new Map<string, SubjectMemory>();
+  const wanted: { project_id: string; subject: string }[] = [];
+  for (const { projectId, input } of items) {
+    if (!input.subject || memories.has(`${projectId}\0${input.subject}`)) continue;
+    memories.set(`${projectId}\0${input.subject}`, { root: null, data: {} });
+    wanted.push({ project_id: projectId, subject: input.subject });
+  }
+  if (wanted.length === 0) return memories;
+  const iso = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+  const { rows } = await db.query<{ project_id: string; subject: string; type: string; data: Record<string, unknown>; occurred_at: string }>(
+    `SELECT s.project_id, s.subject, e.type, e.data, to_char(e.occurred_at AT TIME ZONE 'UTC', ${iso}) AS occurred_at
+     FROM jsonb_to_recordset($1::jsonb) AS s(project_id text, subject text)
+     JOIN LATERAL (
+       (SELECT id, type, data, occurred_at FROM events WHERE project_id = s.project_id AND subject = s.subject ORDER BY id LIMIT 1)
+       UNION
+       (SELECT id, type, data, occurred_at FROM events WHERE project_id = s.project_id AND subject = s.subject ORDER BY id DESC LIMIT ${SUBJECT_EVENTS_READ})
+     ) e ON true
+     ORDER BY s.project_id, s.subject, e.id`,
+    [JSON.stringify(wanted)],
+    { prepare: 'ingest_read_subjects' },
+  );
+  for (const r of rows) remember(memories.get(`${r.project_id}\0${r.subject}`)!, { type: r.type, data: r.data ?? {}, occurred_at: r.occurred_at });
+  return memories;
 }
 
 interface WrittenRow {

@@ -19,7 +19,7 @@ export type CompiledNode =
   | { kind: 'object'; path: string; entries: Array<[string, CompiledNode]> }
   | { kind: 'array'; path: string; items: CompiledNode[] }
   | { kind: 'each'; path: string; source: string[]; as: string; template: CompiledNode }
-  | { kind: 'if'; path: string; source: string[]; then: CompiledNode; else?: CompiledNode };
+  | { kind: 'if'; path: string; source: string[]; negate: boolean; then: CompiledNode; else?: CompiledNode };
 
 export interface CompiledTemplate {
   text: CompiledNode;
@@ -29,7 +29,7 @@ export interface CompiledTemplate {
 
 const PATH_SEGMENT = /^(?:[A-Za-z_][A-Za-z0-9_]*|\d+)$/;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const SCOPE_ROOTS = ['event', 'data', 'project'] as const;
+const SCOPE_ROOTS = ['event', 'data', 'project', 'root'] as const;
 const DIRECTIVE_KEYS = { $each: ['$each', 'as', 'template'], $if: ['$if', 'then', 'else'] } as const;
 const DEFAULT_EACH_NAME = 'item';
 
@@ -167,14 +167,16 @@ class Compiler {
 
   private ifDirective(record: Record<string, unknown>, path: string, mode: LeafMode): CompiledNode {
     this.onlyKeys(record, path, DIRECTIVE_KEYS.$if);
-    const source = this.sourcePath(record.$if, pointer(path, '$if'));
+    // "!path" holds when the value is false (e.g. "!root": only for a subject's first event).
+    const negate = typeof record.$if === 'string' && record.$if.startsWith('!');
+    const source = this.sourcePath(negate ? (record.$if as string).slice(1) : record.$if, pointer(path, '$if'));
     if (record.then === undefined) {
       this.problem(path, 'missing required field: then (what to use when the condition holds)');
       return { kind: 'literal', path, value: null };
     }
     const then = this.value(record.then, pointer(path, 'then'), mode);
     const otherwise = record.else === undefined ? undefined : this.value(record.else, pointer(path, 'else'), mode);
-    return { kind: 'if', path, source, then, else: otherwise };
+    return { kind: 'if', path, source, negate, then, else: otherwise };
   }
 
   private onlyKeys(record: Record<string, unknown>, path: string, allowed: readonly string[]): void {

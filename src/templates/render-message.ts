@@ -28,6 +28,8 @@ export interface TemplateContext {
   };
   data: Record<string, unknown>;
   project: { name: string };
+  /** A subject's first event, for the events after it (absent for the first and for events without subject). */
+  root?: { type: string; data: Record<string, unknown>; occurred_at: string } | null;
 }
 
 export interface RenderedMessage {
@@ -48,7 +50,8 @@ export function renderMessage(template: MessageTemplate, context: TemplateContex
   if (compiled.problems.length > 0) {
     throw invalid(`The message template is invalid: ${compiled.problems[0].path} ${compiled.problems[0].message}`, compiled.problems);
   }
-  const scope = new LeafScope({ event: context.event, data: context.data ?? {}, project: context.project }, budget);
+  const variables = { event: context.event, data: context.data ?? {}, project: context.project, ...(context.root ? { root: context.root } : {}) };
+  const scope = new LeafScope(variables, budget);
   // An empty notification text would be rejected (no_text); the event type still tells the reader something.
   const text = fitFallbackText(String(renderTree(compiled.text, scope) ?? ''), context.event.type);
   if (compiled.blocks === undefined) return { text };

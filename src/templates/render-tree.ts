@@ -49,7 +49,7 @@ function render(node: CompiledNode, scope: LeafScope): Rendered | typeof OMIT {
       return out;
     }
     case 'if':
-      if (isTruthy(resolvePath(scope.variables, node.source))) return render(node.then, scope);
+      if (isTruthy(resolvePath(scope.variables, node.source)) !== node.negate) return render(node.then, scope);
       return node.else ? render(node.else, scope) : OMIT;
     case 'each': {
       // Only reached outside an array, which compileTemplate rejects; render as one expansion.

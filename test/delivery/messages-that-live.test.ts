@@ -52,7 +52,7 @@ describe.each(databaseKinds)('messages that live on %s', (kind) => {
     expect(root.text).toContain('✅ Approved by Bob');
     expect(JSON.stringify(root.blocks)).not.toContain('"actions"'); // the Review button is gone
     expect(root.history[0].text).toContain('New approval request');
-    expect(root.replies![0].text).toContain('Approved and executed');
+    expect(root.replies![0].text).toBe('✅ Approved by Bob'); // one line, not a copy of the card
 
     const history = await stack.api('GET', `/v1/subjects/${encodeURIComponent('approval:deploy-42')}`);
     expect(history.status).toBe(200);
