@@ -38,8 +38,9 @@ const PreviewInput = z
 const TemplatePreviewInput = PreviewInput.extend({ template: TemplateSchema }).strict().openapi('TemplatePreviewInput');
 
 /** Renders on the render worker thread: a template someone is trying out must not stall other requests. */
-function preview(template: MessageTemplate, type: string, input: z.infer<typeof PreviewInput>, data: Record<string, unknown>, projectName: string) {
-  const severity = input.severity ?? 'info';
+/** `defaultSeverity`: the event type's, so a preview looks like what delivery will send. */
+function preview(template: MessageTemplate, type: string, input: z.infer<typeof PreviewInput>, data: Record<string, unknown>, projectName: string, defaultSeverity = 'info') {
+  const severity = input.severity ?? defaultSeverity;
   if (!isSeverity(severity)) throw new ValidationError('severity must be one of info, low, medium, high, critical', { field: 'severity' });
   return sharedRenderPool().render(template, {
     event: { type, severity, subject: input.subject ?? null, occurred_at: new Date().toISOString(), key: null },
@@ -104,7 +105,7 @@ export function eventTypeRoutes(ctx: AppContext) {
       const input = c.req.valid('json') ?? {};
       // Without data: the type's sample, or one made from its data schema.
       const sample = Object.keys(type.sample_data).length || !type.data_schema ? type.sample_data : (sampleFromSchema(type.data_schema) as Record<string, unknown>);
-      return c.json(await preview(type.template, type.name, input, input.data ?? sample, await projectName(ctx, projectId)), 200);
+      return c.json(await preview(type.template, type.name, input, input.data ?? sample, await projectName(ctx, projectId), type.default_severity), 200);
     },
   );
 
