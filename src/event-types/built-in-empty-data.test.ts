@@ -1,6 +1,7 @@
 /** Missing data never renders as markup: every built-in message with empty data, alone, as a reply and as a root update. */
+import { expectNoMarkupResidue } from '../../test/helpers/markup-residue.ts';
 import { describe, expect, it } from 'vitest';
-import { renderMessage, type RenderedMessage, type TemplateContext } from '../templates/render-message.ts';
+import { renderMessage, type TemplateContext } from '../templates/render-message.ts';
 import { BUILT_IN_EVENT_TYPES, type EventTypeDefinition } from './built-in-event-types.ts';
 
 function contextFor(definition: EventTypeDefinition, root: TemplateContext['root']): TemplateContext {
@@ -12,44 +13,21 @@ function contextFor(definition: EventTypeDefinition, root: TemplateContext['root
   };
 }
 
-function texts(message: RenderedMessage): string[] {
-  const out = [message.text];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (!node || typeof node !== 'object') return;
-    const record = node as Record<string, unknown>;
-    if (typeof record.text === 'string') out.push(record.text);
-    for (const value of Object.values(record)) if (typeof value === 'object') walk(value);
-  };
-  walk(message.blocks ?? []);
-  return out;
-}
-
-function expectNoResidue(message: RenderedMessage): void {
-  for (const text of texts(message)) {
-    expect(text, text).not.toContain('**');
-    expect(text, text).not.toContain('``');
-    expect(text, text).not.toContain('· ·');
-    expect(text, text).not.toMatch(/^\*[^*\n]+\*\n?$/); // a bold label over nothing
-    expect(text, text).not.toMatch(/:\s*$/); // "Resolved:" with nothing after it
-    expect(text.trim(), text).not.toBe('');
-  }
-}
 
 const all = BUILT_IN_EVENT_TYPES.map((definition) => [definition.name, definition] as const);
 const root = { type: 'first.event', data: {}, occurred_at: '2026-01-06T09:00:00Z' };
 
 describe('built-in messages with empty data', () => {
   it.each(all)('%s alone leaves no markup residue', (_name, definition) => {
-    expectNoResidue(renderMessage(definition.template, contextFor(definition, null)));
+    expectNoMarkupResidue(renderMessage(definition.template, contextFor(definition, null)), { labelWithNothing: true });
   });
 
   it.each(all.filter(([, d]) => d.subjectPolicy))('%s as a reply under a root leaves no markup residue', (_name, definition) => {
-    expectNoResidue(renderMessage(definition.template, contextFor(definition, root)));
+    expectNoMarkupResidue(renderMessage(definition.template, contextFor(definition, root)), { labelWithNothing: true });
   });
 
   it.each(all.filter(([, d]) => d.subjectPolicy?.updateTemplate))('%s: its root update leaves no markup residue', (_name, definition) => {
-    expectNoResidue(renderMessage(definition.subjectPolicy!.updateTemplate!, contextFor(definition, root)));
+    expectNoMarkupResidue(renderMessage(definition.subjectPolicy!.updateTemplate!, contextFor(definition, root)), { labelWithNothing: true });
   });
 
   it.each(all.filter(([, d]) => d.subjectPolicy?.action === 'update_and_thread' && d.name !== 'challenge.completed'))(

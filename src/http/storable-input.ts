@@ -5,6 +5,7 @@
  * refused too: JSON.parse keeps them as own properties, but every object copy after it (validation
  * included) would silently drop them, and data would be lost without a word.
  */
+import { unstorableIn } from '../db/storable-text.ts';
 import { ValidationError } from '../errors.ts';
 
 export interface UnstorableText {
@@ -15,7 +16,6 @@ export interface UnstorableText {
 
 /** Deepest nesting of objects and arrays accepted anywhere in a body (nothing real comes close). */
 export const MAX_DEPTH = 100;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** The first place in a parsed JSON value that cannot be stored, or null. */
 export function findUnstorable(value: unknown, path = ''): UnstorableText | null {
@@ -37,7 +37,7 @@ function walk(value: unknown, path: string, depth: number): UnstorableText | nul
     const at = `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
     if (key === '__proto__') return { path: at, problem: 'the key "__proto__" is not allowed (it would be dropped): rename it' };
     const keyProblem = textProblem(key, at);
-    if (keyProblem) return { path: keyProblem.path, problem: `its key ${keyProblem.problem.replace(/^contains/, 'contains')}` };
+    if (keyProblem) return { path: keyProblem.path, problem: `its key ${keyProblem.problem}` };
     const found = walk((value as Record<string, unknown>)[key], at, depth + 1);
     if (found) return found;
   }
@@ -46,8 +46,9 @@ function walk(value: unknown, path: string, depth: number): UnstorableText | nul
 
 /** A problem with one string, or null. */
 export function textProblem(text: string, path: string): UnstorableText | null {
-  if (text.includes('\u0000')) return { path, problem: 'contains a NUL character (\\u0000), which cannot be stored: remove it' };
-  if (LONE_SURROGATE.test(text)) return { path, problem: 'contains an unpaired UTF-16 surrogate (such as \\ud800), which is not valid Unicode: send the whole character or remove it' };
+  const kind = unstorableIn(text);
+  if (kind === 'nul') return { path, problem: 'contains a NUL character (\\u0000), which cannot be stored: remove it' };
+  if (kind === 'surrogate') return { path, problem: 'contains an unpaired UTF-16 surrogate (such as \\ud800), which is not valid Unicode: send the whole character or remove it' };
   return null;
 }
 

@@ -4,6 +4,7 @@
  */
 import { ValidationError } from '../errors.ts';
 import type { CompiledNode } from './compile-template.ts';
+import { replaceUnstorable } from '../db/storable-text.ts';
 import { RenderBudgetExceeded } from './render-budget.ts';
 import { LeafScope, renderLeaf } from './template-engine.ts';
 
@@ -25,7 +26,9 @@ function render(node: CompiledNode, scope: LeafScope): Rendered | typeof OMIT {
       return node.value;
     case 'liquid':
       try {
-        return storable(renderLeaf(node.leaf, node.mode, scope));
+        // Filters can make text the database cannot store out of text it can (`url_decode` of %00,
+        // `base64_decode`, `split: ""` through an emoji): replaced as a decoder would.
+        return replaceUnstorable(renderLeaf(node.leaf, node.mode, scope));
       } catch (error) {
         const over = budgetExceeded(error);
         if (over) throw new ValidationError(`The template could not be rendered at ${node.path}: ${over.message}`, { problems: [{ path: node.path, message: over.message }], limit: over.details?.limit }, 'template_invalid');
@@ -99,13 +102,4 @@ function budgetExceeded(error: unknown): RenderBudgetExceeded | null {
     e = (e.originalError ?? e.cause) as typeof e;
   }
   return null;
-}
-
-// Filters can make text the database cannot store out of text it can (`url_decode` of %00,
-// `base64_decode`, `split: ""` through an emoji): such characters become U+FFFD, as a decoder would.
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-function storable(text: string): string {
-  UNSTORABLE.lastIndex = 0;
-  return UNSTORABLE.test(text) ? text.replace(UNSTORABLE, '\uFFFD') : text;
 }

@@ -3,44 +3,17 @@
  * and its first event (`root`), so every built-in flow with minimal follow-up data gives a complete
  * root update and a one-line thread reply, with no markup left over from missing data.
  */
+import { expectNoMarkupResidue, readableTexts as texts, type ReadableMessage as Message } from '../helpers/markup-residue.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../helpers/databases.ts';
 import { createTestGateway, type TestGateway } from '../helpers/gateway.ts';
 
 const ORIGIN = 'http://127.0.0.1:3999';
 
-interface Message {
-  text: string;
-  blocks?: unknown[];
-}
-
-/** Every text a person would read in the message (fallback text, block texts, field texts). */
-function texts(message: Message): string[] {
-  const out = [message.text];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (!node || typeof node !== 'object') return;
-    const record = node as Record<string, unknown>;
-    if (typeof record.text === 'string') out.push(record.text);
-    for (const value of Object.values(record)) if (typeof value === 'object') walk(value);
-  };
-  walk(message.blocks ?? []);
-  return out;
-}
-
-function expectNoResidue(message: Message): void {
-  for (const text of texts(message)) {
-    expect(text, text).not.toContain('**');
-    expect(text, text).not.toContain('``');
-    expect(text, text).not.toContain('· ·');
-    expect(text, text).not.toMatch(/^\*[^*\n]+\*\n?$/); // a bold label over nothing
-    expect(text.trim(), JSON.stringify(message)).not.toBe('');
-  }
-}
 
 /** A one-line reply: one section of one line, no card. */
 function expectOneLine(message: Message, contains: string): void {
-  expectNoResidue(message);
+  expectNoMarkupResidue(message);
   expect(message.blocks).toHaveLength(1);
   const [block] = message.blocks as { type: string; text: { text: string }; fields?: unknown }[];
   expect(block.type).toBe('section');
@@ -100,14 +73,14 @@ describe.each(databaseKinds)('a subject remembers on %s', (kind) => {
   it.each(flows)('$name: minimal follow-up data gives a complete root update and a one-line reply', async (flow) => {
     const subject = `${flow.name}:${kind}`;
     const first = await rendered(await send({ type: flow.first[0], subject, data: flow.first[1] }));
-    expectNoResidue(first.message);
+    expectNoMarkupResidue(first.message);
     const later = await rendered(await send({ type: flow.then[0], subject, data: flow.then[1] }));
     expect(later.update_message).not.toBeNull();
-    expectNoResidue(later.update_message!);
+    expectNoMarkupResidue(later.update_message!);
     const rootText = texts(later.update_message!).join('\n');
     for (const part of flow.root) expect(rootText).toContain(part);
     if (flow.then[0] === 'challenge.completed') {
-      expectNoResidue(later.message); // the standings are the reply's news, not a copy of the root
+      expectNoMarkupResidue(later.message); // the standings are the reply's news, not a copy of the root
       expect(texts(later.message).join('\n')).toContain(flow.reply);
     } else {
       expectOneLine(later.message, flow.reply);
@@ -136,7 +109,7 @@ describe.each(databaseKinds)('a subject remembers on %s', (kind) => {
     expectOneLine(executed.message, 'Approved by Bob Builder');
     // An event without a subject sees only its own data: the card, not a reply.
     const alone = await rendered(await send({ type: 'approval.executed', data: { key: 'APR-10', approver: 'Bob Builder' } }));
-    expectNoResidue(alone.message);
+    expectNoMarkupResidue(alone.message);
     expect(texts(alone.message).join('\n')).toContain('Approval executed');
   });
 });
